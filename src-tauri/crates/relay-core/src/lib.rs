@@ -1,0 +1,10 @@
+//! Pure domain logic of Presence Relay.
+//!
+//! Nothing in this crate performs I/O or reads a clock: callers pass `now` in. That keeps every
+//! interesting decision deterministic and testable with plain tables.
+
+pub mod config;
+pub mod presence;
+pub mod sensitive;
+
+pub use sensitive::Sensitive;
