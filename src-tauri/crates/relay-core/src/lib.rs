@@ -3,6 +3,7 @@
 //! Nothing in this crate performs I/O or reads a clock: callers pass `now` in. That keeps every
 //! interesting decision deterministic and testable with plain tables.
 
+pub mod clock;
 pub mod config;
 pub mod presence;
 pub mod sensitive;
