@@ -48,10 +48,7 @@ impl ConfigParser {
             )]
         })?;
         let migrated = migrate::migrate(value).map_err(|issue| vec![issue])?;
-        let mut structural = Vec::new();
-        for err in self.schema.iter_errors(&migrated.value) {
-            locate(&err, &mut structural);
-        }
+        let structural = structural_issues(&self.schema, &migrated.value);
         if !structural.is_empty() {
             return Err(structural);
         }
@@ -71,23 +68,75 @@ impl Default for ConfigParser {
     }
 }
 
+/// Which schema check an issue came from (to merge overlapping reports).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Check {
+    Type,
+    Choice,
+    Other,
+}
+
+/// Collects the structural issues of a document, each at the most precise place.
+fn structural_issues(
+    schema: &jsonschema::Validator,
+    document: &serde_json::Value,
+) -> Vec<ConfigIssue> {
+    let mut found = Vec::new();
+    for err in schema.iter_errors(document) {
+        locate(&err, &mut found);
+    }
+    // A wrong value for a field with a fixed set of choices fails both the type and the choice
+    // check; the choice message says more, so the type message at the same place is dropped.
+    let choice_pointers: Vec<String> = found
+        .iter()
+        .filter(|(_, check)| *check == Check::Choice)
+        .map(|(issue, _)| issue.pointer.clone())
+        .collect();
+    found
+        .into_iter()
+        .filter(|(issue, check)| {
+            !(*check == Check::Type && choice_pointers.contains(&issue.pointer))
+        })
+        .map(|(issue, _)| issue)
+        .collect()
+}
+
 /// Turns a schema error into issues at the most precise place. A value that fits none of the
 /// alternatives of an `anyOf`/`oneOf` (an optional section, `"all"` or a list) is reported inside
 /// the alternative it was evidently meant to be, so a wrong item in a list points at that item.
-fn locate(err: &ValidationError<'_>, out: &mut Vec<ConfigIssue>) {
+fn locate(err: &ValidationError<'_>, out: &mut Vec<(ConfigIssue, Check)>) {
+    let here = err.instance_path().as_str();
     let context = match err.kind() {
         ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } => {
             context
         }
+        ValidationErrorKind::Enum { options } => {
+            let message = enum_message(err.instance(), options);
+            out.push((ConfigIssue::error(here, message), Check::Choice));
+            return;
+        }
+        ValidationErrorKind::Type { .. } => {
+            out.push((
+                ConfigIssue::error(here, shorten(err.to_string())),
+                Check::Type,
+            ));
+            return;
+        }
         _ => {
-            out.push(ConfigIssue::error(
-                err.instance_path().as_str().to_owned(),
-                shorten(err.to_string()),
+            out.push((
+                ConfigIssue::error(here, shorten(err.to_string())),
+                Check::Other,
             ));
             return;
         }
     };
-    let here = err.instance_path().as_str();
+    // Alternatives that are all fixed values (an enum whose variants carry their own docs) form
+    // one set of choices: report them together.
+    if let Some(choices) = choices_of(context, here) {
+        let message = enum_message(err.instance(), &serde_json::Value::Array(choices));
+        out.push((ConfigIssue::error(here, message), Check::Choice));
+        return;
+    }
     // An alternative whose own type does not fit the value was not the one meant.
     let meant = context
         .iter()
@@ -111,8 +160,47 @@ fn locate(err: &ValidationError<'_>, out: &mut Vec<ConfigIssue>) {
                 locate(inner, out);
             }
         }
-        _ => out.push(ConfigIssue::error(here.to_owned(), shorten(err.to_string()))),
+        _ => out.push((
+            ConfigIssue::error(here, shorten(err.to_string())),
+            Check::Other,
+        )),
     }
+}
+
+/// The allowed values when every alternative is a fixed value (`enum` or `const`) at `here`.
+fn choices_of(context: &[Vec<ValidationError<'_>>], here: &str) -> Option<Vec<serde_json::Value>> {
+    let mut choices = Vec::new();
+    for branch in context {
+        let [only] = branch.as_slice() else {
+            return None;
+        };
+        if only.instance_path().as_str() != here {
+            return None;
+        }
+        match only.kind() {
+            ValidationErrorKind::Enum { options } => {
+                choices.extend(options.as_array()?.iter().cloned());
+            }
+            ValidationErrorKind::Constant { expected_value } => {
+                choices.push(expected_value.as_ref().clone());
+            }
+            _ => return None,
+        }
+    }
+    Some(choices)
+}
+
+/// Names every allowed value (the validator's own message elides all but two).
+fn enum_message(found: &serde_json::Value, options: &serde_json::Value) -> String {
+    let allowed = match options.as_array() {
+        Some(values) => values
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", "),
+        None => options.to_string(),
+    };
+    shorten(format!("{found} is not allowed here; use one of {allowed}"))
 }
 
 /// serde_json appends " at line X column Y" itself; we already say where.
@@ -204,8 +292,29 @@ mod tests {
         assert!(pointers.contains(&"/users/0/object_id"), "{issues:?}");
         assert!(pointers.contains(&"/rules/1/then/intent"), "{issues:?}");
         assert!(pointers.contains(&"/settings"), "{issues:?}");
-        let unknown = issues.iter().find(|i| i.pointer == "/settings").expect("found");
+        let unknown = issues
+            .iter()
+            .find(|i| i.pointer == "/settings")
+            .expect("found");
         assert!(unknown.message.contains("log_levle"), "{unknown}");
+        let intent = issues
+            .iter()
+            .find(|i| i.pointer == "/rules/1/then/intent")
+            .expect("found");
+        assert!(
+            intent.message.contains("\"appear_offline\""),
+            "all choices listed: {intent}"
+        );
+    }
+
+    #[test]
+    fn a_wrong_type_for_a_choice_is_reported_once_with_the_choices() {
+        let mut broken = example_value();
+        broken["settings"]["log_level"] = json!(true);
+        let issues = issues_of(&broken);
+        assert_eq!(issues.len(), 1, "{issues:?}");
+        assert_eq!(issues[0].pointer, "/settings/log_level");
+        assert!(issues[0].message.contains("\"trace\""), "{}", issues[0]);
     }
 
     #[test]
@@ -221,7 +330,10 @@ mod tests {
             "/rules/0/then/hold_minutes",
             "/connection/cloud",
         ] {
-            assert!(pointers.contains(&expected), "{expected} missing: {issues:?}");
+            assert!(
+                pointers.contains(&expected),
+                "{expected} missing: {issues:?}"
+            );
         }
     }
 
@@ -231,7 +343,11 @@ mod tests {
             .parse("{\n  \"schema_version\": 1,\n  \"users\": [,]\n}")
             .expect_err("bad json");
         assert_eq!(issues.len(), 1);
-        assert!(issues[0].message.contains("line 3, column"), "{}", issues[0]);
+        assert!(
+            issues[0].message.contains("line 3, column"),
+            "{}",
+            issues[0]
+        );
     }
 
     #[test]

@@ -33,7 +33,11 @@ impl AppPaths {
 
     /// Resolves the paths with `env` standing in for the environment (testable).
     pub fn resolve(env: impl Fn(&str) -> Option<OsString>) -> Result<Self, NoHomeDirectory> {
-        let non_empty = |name: &str| env(name).filter(|value| !value.is_empty()).map(PathBuf::from);
+        let non_empty = |name: &str| {
+            env(name)
+                .filter(|value| !value.is_empty())
+                .map(PathBuf::from)
+        };
         let project = directories::ProjectDirs::from("app", "presence-relay", "Presence Relay");
         let config_dir = match non_empty(CONFIG_DIR_ENV) {
             Some(dir) => dir,
@@ -84,7 +88,10 @@ mod tests {
             _ => None,
         })
         .expect("overrides need no home");
-        assert_eq!(paths.config_file(), PathBuf::from("/opt/relay/conf/config.json"));
+        assert_eq!(
+            paths.config_file(),
+            PathBuf::from("/opt/relay/conf/config.json")
+        );
         assert_eq!(paths.log_dir, PathBuf::from("/opt/relay/logs"));
     }
 

@@ -11,8 +11,8 @@ pub fn config_schema() -> serde_json::Value {
 
 /// The schema as pretty-printed JSON with a trailing newline, exactly as checked in.
 pub fn config_schema_text() -> String {
-    let mut text = serde_json::to_string_pretty(&config_schema())
-        .expect("a JSON value always serializes");
+    let mut text =
+        serde_json::to_string_pretty(&config_schema()).expect("a JSON value always serializes");
     text.push('\n');
     text
 }

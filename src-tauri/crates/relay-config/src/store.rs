@@ -37,6 +37,7 @@ pub enum StoreError {
 
 /// What was found at start.
 #[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)] // made once at start; boxing would buy nothing
 pub enum LoadOutcome {
     /// No config file yet: the app starts unconfigured (simulated tenant).
     Missing,

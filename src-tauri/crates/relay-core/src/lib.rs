@@ -5,6 +5,7 @@
 
 pub mod clock;
 pub mod config;
+pub mod graph_presence;
 pub mod presence;
 pub mod sensitive;
 

@@ -34,10 +34,16 @@ fn save_then_load_round_trips() {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = store_in(&dir);
     let parser = ConfigParser::new();
-    assert_eq!(store.load_at_start(&parser, now()).expect("load"), LoadOutcome::Missing);
+    assert_eq!(
+        store.load_at_start(&parser, now()).expect("load"),
+        LoadOutcome::Missing
+    );
     store.save(&valid(example_config())).expect("save");
     match store.load_at_start(&parser, now()).expect("load") {
-        LoadOutcome::Loaded { config, migrated_from } => {
+        LoadOutcome::Loaded {
+            config,
+            migrated_from,
+        } => {
             assert_eq!(config.file(), &example_config());
             assert_eq!(migrated_from, None);
         }
@@ -72,7 +78,11 @@ fn a_failure_between_write_and_rename_leaves_the_old_file_byte_identical() {
     assert!(saw_temp, "the hook runs after the new text is written");
     assert!(err.to_string().contains("power cut"));
     assert_eq!(fs::read(store.path()).expect("read"), before);
-    assert_eq!(dir_names(dir.path()), ["config.json"], "temp file cleaned up");
+    assert_eq!(
+        dir_names(dir.path()),
+        ["config.json"],
+        "temp file cleaned up"
+    );
 }
 
 #[test]
@@ -89,13 +99,21 @@ fn a_crash_between_write_and_rename_leaves_the_old_file_and_the_next_start_clean
     }));
     assert!(crashed.is_err());
     assert_eq!(fs::read(store.path()).expect("read"), before);
-    assert_eq!(dir_names(dir.path()).len(), 2, "the temp file is left behind");
+    assert_eq!(
+        dir_names(dir.path()).len(),
+        2,
+        "the temp file is left behind"
+    );
 
     let outcome = store
         .load_at_start(&ConfigParser::new(), now())
         .expect("load");
     assert!(matches!(outcome, LoadOutcome::Loaded { .. }));
-    assert_eq!(dir_names(dir.path()), ["config.json"], "leftover removed at start");
+    assert_eq!(
+        dir_names(dir.path()),
+        ["config.json"],
+        "leftover removed at start"
+    );
     assert_eq!(fs::read(store.path()).expect("read"), before);
 }
 
@@ -113,7 +131,9 @@ fn a_corrupt_file_at_start_is_moved_aside_not_overwritten() {
         panic!("expected MovedAside, got {outcome:?}");
     };
     assert_eq!(
-        moved_to.file_name().map(|n| n.to_string_lossy().into_owned()),
+        moved_to
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned()),
         Some("config.json.invalid-20261127T093000Z".into())
     );
     assert_eq!(fs::read(moved_to).expect("aside kept"), corrupt);
@@ -126,8 +146,11 @@ fn a_corrupt_file_at_start_is_moved_aside_not_overwritten() {
 fn an_invalid_but_well_formed_file_is_also_moved_aside() {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = store_in(&dir);
-    fs::write(store.path(), r#"{"schema_version": 1, "users": [{"display_name": "A", "object_id": "a@b.c"}]}"#)
-        .expect("write");
+    fs::write(
+        store.path(),
+        r#"{"schema_version": 1, "users": [{"display_name": "A", "object_id": "a@b.c"}]}"#,
+    )
+    .expect("write");
     let outcome = store
         .load_at_start(&ConfigParser::new(), now())
         .expect("load");

@@ -191,7 +191,10 @@ fn check_calendars(calendars: &[Calendar], issues: &mut Vec<ConfigIssue>) -> Has
         } else if !seen.insert(calendar.id.clone()) {
             issues.push(ConfigIssue::error(
                 format!("{at}/id"),
-                format!("\"{}\" is used by another calendar; ids must be unique", calendar.id),
+                format!(
+                    "\"{}\" is used by another calendar; ids must be unique",
+                    calendar.id
+                ),
             ));
         }
         match &calendar.source {
@@ -202,9 +205,14 @@ fn check_calendars(calendars: &[Calendar], issues: &mut Vec<ConfigIssue>) -> Has
                 ));
             }
             CalendarSource::Url(url) => {
-                let scheme_ok = ["https://", "webcal://", "http://127.0.0.1", "http://localhost"]
-                    .iter()
-                    .any(|prefix| url.starts_with(prefix));
+                let scheme_ok = [
+                    "https://",
+                    "webcal://",
+                    "http://127.0.0.1",
+                    "http://localhost",
+                ]
+                .iter()
+                .any(|prefix| url.starts_with(prefix));
                 if !scheme_ok {
                     issues.push(ConfigIssue::error(
                         format!("{at}/source/url"),
@@ -336,18 +344,19 @@ fn parse_clock(text: &str) -> Option<NaiveTime> {
 }
 
 fn check_action(action: &Action, at: &str, issues: &mut Vec<ConfigIssue>) {
-    if !action.intent.has_session_pair() && action.intent != Intent::Release {
-        if action.mode == WriteMode::Polite {
-            issues.push(ConfigIssue::error(
-                format!("{at}/mode"),
-                format!(
-                    "\"{}\" has no presence-session form in Graph, so it can only be shown \
-                     assertively; set \"mode\": \"assertive\", or pick one of available, busy, \
-                     do_not_disturb, away",
-                    action.intent.as_str()
-                ),
-            ));
-        }
+    if !action.intent.has_session_pair()
+        && action.intent != Intent::Release
+        && action.mode == WriteMode::Polite
+    {
+        issues.push(ConfigIssue::error(
+            format!("{at}/mode"),
+            format!(
+                "\"{}\" has no presence-session form in Graph, so it can only be shown \
+                 assertively; set \"mode\": \"assertive\", or pick one of available, busy, \
+                 do_not_disturb, away",
+                action.intent.as_str()
+            ),
+        ));
     }
     if action.intent == Intent::Away && action.mode == WriteMode::Polite {
         issues.push(ConfigIssue::warning(
@@ -380,9 +389,7 @@ fn check_action(action: &Action, at: &str, issues: &mut Vec<ConfigIssue>) {
             if !MESSAGE_PLACEHOLDERS.contains(&placeholder) {
                 issues.push(ConfigIssue::error(
                     format!("{at}/message"),
-                    format!(
-                        "unknown placeholder {{{placeholder}}}; use {{until}} or {{back_at}}"
-                    ),
+                    format!("unknown placeholder {{{placeholder}}}; use {{until}} or {{back_at}}"),
                 ));
             }
         }

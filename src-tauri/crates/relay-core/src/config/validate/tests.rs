@@ -153,7 +153,10 @@ fn references_time_windows_and_bounds_are_checked() {
     file.rules = vec![Rule {
         name: " ".into(),
         enabled: true,
-        users: Targets::Named(vec![ADA.into(), "99999999-9999-9999-9999-999999999999".into()]),
+        users: Targets::Named(vec![
+            ADA.into(),
+            "99999999-9999-9999-9999-999999999999".into(),
+        ]),
         when: Conditions {
             idle_minutes: Some(0),
             calendar: Some(CalendarCondition {
@@ -230,10 +233,7 @@ fn rules_after_a_catch_all_are_flagged() {
 fn kiosk_lock_needs_a_pin() {
     let mut file = base();
     file.settings.kiosk.locked = true;
-    assert_eq!(
-        pointers(&errors_of(file)),
-        ["/settings/kiosk/pin_hash"]
-    );
+    assert_eq!(pointers(&errors_of(file)), ["/settings/kiosk/pin_hash"]);
 }
 
 #[test]

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Installs what is missing, then runs every check Presence Relay has: formatting, lints (also for
+# the Windows and macOS targets), the UI's type check and unit tests, all Rust tests (with a real
+# gnome-keyring in a private D-Bus session), and the smoke test of the real app under Xvfb.
+# Ends with one summary line of all tests run. Logs and screenshots go to target/test-logs and
+# target/smoke.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+logs=$root/target/test-logs
+mkdir -p "$logs"
+export CARGO_TERM_COLOR=never
+
+scripts/install-deps.sh test
+
+passed=0 failed=0
+count_cargo() { # adds up cargo test's "test result:" lines in a log
+  local p f
+  p=$(awk '/^test result:/ {sum += $4} END {print sum + 0}' "$1")
+  f=$(awk '/^test result:/ {sum += $6} END {print sum + 0}' "$1")
+  passed=$((passed + p)) failed=$((failed + f))
+}
+step() { echo; echo "==> $*"; }
+
+step "UI: install, type check, build"
+scripts/build-ui.sh
+step "UI: unit tests"
+(cd ui && npx vitest run --reporter=default) 2>&1 | tee "$logs/ui.log"
+ui_passed=$(sed -n 's/^ *Tests *\([0-9][0-9]*\) passed.*/\1/p' "$logs/ui.log" | tail -n 1)
+passed=$((passed + ${ui_passed:-0}))
+
+step "Rust: formatting"
+cargo fmt --all -- --check
+
+step "Rust: clippy (Linux)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "Rust: tests (private D-Bus session with an unlocked gnome-keyring)"
+# No DISPLAY: a keyring prompt must never open and wait; D-Bus tests start their own daemons.
+env -u DISPLAY -u WAYLAND_DISPLAY timeout 1800 dbus-run-session -- tests/with-keyring.sh \
+  cargo test --workspace --locked 2>&1 | tee "$logs/cargo-test.log"
+count_cargo "$logs/cargo-test.log"
+
+step "Rust: clippy for x86_64-pc-windows-msvc and aarch64-apple-darwin (compile checks)"
+cargo clippy --workspace --locked --target x86_64-pc-windows-msvc -- -D warnings
+CC_aarch64_apple_darwin=clang cargo clippy --workspace --locked --target aarch64-apple-darwin -- -D warnings
+
+step "Smoke test: the real app under Xvfb with an XEmbed tray"
+timeout 300 xvfb-run -a -s '-screen 0 1280x800x24' dbus-run-session -- \
+  tests/smoke/tray-smoke.sh target/debug/presence-relay target/smoke 2>&1 | tee "$logs/smoke.log"
+smoke_passed=$(grep -c '^ok - ' "$logs/smoke.log" || true)
+passed=$((passed + smoke_passed))
+
+echo
+echo "Screenshots: target/smoke/*.png   Logs: target/test-logs/"
+echo "all tests: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

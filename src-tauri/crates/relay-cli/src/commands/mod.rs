@@ -1,0 +1,35 @@
+//! Dispatch of headless commands. Each command returns an exit code; unexpected failures come
+//! back as `anyhow` errors with context and are printed once, here.
+
+mod config;
+
+use std::process::ExitCode;
+
+use relay_config::AppPaths;
+
+use crate::args::Command;
+use crate::exit;
+use crate::logging;
+
+/// Runs one headless command and returns the process exit code.
+pub fn run(command: Command, json: bool) -> ExitCode {
+    let paths = match AppPaths::from_env() {
+        Ok(paths) => paths,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return exit::code(exit::FAILURE);
+        }
+    };
+    let _logging = logging::init_headless(&paths.log_dir);
+    let result = match command {
+        Command::Config(command) => config::run(command, &paths, json),
+    };
+    match result {
+        Ok(code) => exit::code(code),
+        Err(err) => {
+            tracing::error!("{err:#}");
+            eprintln!("error: {err:#}");
+            exit::code(exit::FAILURE)
+        }
+    }
+}
