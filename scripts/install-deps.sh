@@ -14,7 +14,6 @@ run_packages=(
   libayatana-appindicator3-1 # the tray icon (loaded at run time)
   dbus dbus-bin              # dbus-run-session; never dbus-x11 (it leaks daemons under Xvfb)
   gnome-keyring              # the Secret Service that holds credentials
-  nodejs npm                 # builds the settings window (ui/)
 )
 test_packages=(
   xvfb xauth                 # a display for the real app
@@ -27,6 +26,10 @@ test_packages=(
 )
 packages=("${run_packages[@]}")
 [ "$purpose" = test ] && packages+=("${test_packages[@]}")
+# Node.js builds the settings window (ui/). A Node from elsewhere (nodesource, nvm) is fine and
+# conflicts with Debian's npm package, so Debian's are only added when the commands are missing.
+command -v node >/dev/null || packages+=(nodejs)
+command -v npm >/dev/null || packages+=(npm)
 
 missing=()
 for pkg in "${packages[@]}"; do
