@@ -31,6 +31,29 @@ pub enum Command {
     /// Inspect, check and install the config file.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Run the simulated tenant (a local Microsoft Graph + sign-in emulator) until Ctrl+C, and
+    /// print its URLs and demo credentials.
+    Simulator(SimulatorArgs),
+    /// Show each local signal source's health, then live changes until interrupted (Ctrl+C).
+    /// With --json: one object per line, {"at","source","signal","value"}.
+    Signals,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SimulatorArgs {
+    /// Port on 127.0.0.1 (0 picks a free one).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// How many demo users to create.
+    #[arg(long, default_value_t = 5)]
+    pub users: usize,
+    /// Fault injection, e.g. `rate=30,codes=429+500+502+503+504,drop=5,seed=7` (see
+    /// docs/SIMULATOR.md); `none` turns it off.
+    #[arg(long, default_value = "none")]
+    pub faults: relay_sim::FaultSpec,
+    /// Seed for the generated IDs and the demo secret.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -79,6 +102,20 @@ mod tests {
             cli.command,
             Some(Command::Config(ConfigCommand::Path))
         ));
+    }
+
+    #[test]
+    fn bad_fault_specs_are_usage_errors() {
+        let err = Cli::try_parse_from(["presence-relay", "simulator", "--faults", "rate=300"])
+            .expect_err("rate over 100");
+        assert_eq!(err.exit_code(), 2);
+        let ok = Cli::try_parse_from([
+            "presence-relay",
+            "simulator",
+            "--faults",
+            "rate=30,codes=429+500,seed=7",
+        ]);
+        assert!(ok.is_ok(), "{ok:?}");
     }
 
     #[test]

@@ -141,6 +141,7 @@ pub fn example_config() -> ConfigFile {
                 on_state_change: false,
             },
             kiosk: KioskSettings::default(),
+            engine: EngineSettings::default(),
         },
     }
 }

@@ -5,8 +5,13 @@
 
 pub mod clock;
 pub mod config;
+pub mod control;
+pub mod evaluate;
 pub mod graph_presence;
+pub mod planner;
 pub mod presence;
+pub mod rules;
 pub mod sensitive;
+pub mod snapshot;
 
 pub use sensitive::Sensitive;

@@ -4,6 +4,8 @@
 //! config model, the rules and the planner.
 
 use schemars::JsonSchema;
+
+use crate::graph_presence::{PreferredPair, SessionPair};
 use serde::{Deserialize, Serialize};
 
 /// What the desk wants Teams to show for a user.
@@ -48,10 +50,42 @@ impl Intent {
     /// Available, Busy, DoNotDisturb and Away). Be right back and appear offline exist only as a
     /// user-preferred presence, so they need the assertive mode.
     pub fn has_session_pair(self) -> bool {
-        matches!(
-            self,
-            Intent::Available | Intent::Busy | Intent::DoNotDisturb | Intent::Away
-        )
+        self.session_pair().is_some()
+    }
+
+    /// The presence-session pair that shows this intent, if Graph has one (polite writes).
+    pub fn session_pair(self) -> Option<SessionPair> {
+        match self {
+            Intent::Available => Some(SessionPair::Available),
+            Intent::Busy => Some(SessionPair::BusyInACall),
+            Intent::DoNotDisturb => Some(SessionPair::DoNotDisturbPresenting),
+            Intent::Away => Some(SessionPair::Away),
+            Intent::BeRightBack | Intent::AppearOffline | Intent::Release => None,
+        }
+    }
+
+    /// The session an assertive write holds beside the preferred presence. The preferred
+    /// presence only shows while the user has at least one session, so we keep our own. For
+    /// intents without a session pair we hold Away: the weakest session, so if the preferred
+    /// presence lapses first, what remains visible is the least misleading.
+    pub fn assertive_session_pair(self) -> Option<SessionPair> {
+        match self {
+            Intent::Release => None,
+            other => Some(other.session_pair().unwrap_or(SessionPair::Away)),
+        }
+    }
+
+    /// The user-preferred pair that shows this intent (assertive writes).
+    pub fn preferred_pair(self) -> Option<PreferredPair> {
+        match self {
+            Intent::Available => Some(PreferredPair::Available),
+            Intent::Busy => Some(PreferredPair::Busy),
+            Intent::DoNotDisturb => Some(PreferredPair::DoNotDisturb),
+            Intent::BeRightBack => Some(PreferredPair::BeRightBack),
+            Intent::Away => Some(PreferredPair::Away),
+            Intent::AppearOffline => Some(PreferredPair::AppearOffline),
+            Intent::Release => None,
+        }
     }
 }
 
@@ -78,6 +112,19 @@ mod tests {
             let back: Intent = serde_json::from_str(&json).expect("deserialize");
             assert_eq!(back, intent);
         }
+    }
+
+    #[test]
+    fn every_intent_but_release_can_be_shown_assertively() {
+        for intent in Intent::ALL {
+            let shown =
+                intent.preferred_pair().is_some() && intent.assertive_session_pair().is_some();
+            assert_eq!(shown, intent != Intent::Release, "{intent:?}");
+        }
+        assert_eq!(
+            Intent::BeRightBack.assertive_session_pair(),
+            Some(SessionPair::Away)
+        );
     }
 
     #[test]

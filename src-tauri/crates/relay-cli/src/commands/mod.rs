@@ -2,6 +2,8 @@
 //! back as `anyhow` errors with context and are printed once, here.
 
 mod config;
+mod signals;
+mod simulator;
 
 use std::process::ExitCode;
 
@@ -23,6 +25,8 @@ pub fn run(command: Command, json: bool) -> ExitCode {
     let _logging = logging::init_headless(&paths.log_dir);
     let result = match command {
         Command::Config(command) => config::run(command, &paths, json),
+        Command::Signals => signals::run(json),
+        Command::Simulator(args) => simulator::run(args, json),
     };
     match result {
         Ok(code) => exit::code(code),

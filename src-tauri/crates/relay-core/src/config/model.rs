@@ -339,6 +339,8 @@ pub struct Settings {
     pub notifications: NotificationSettings,
     #[serde(default)]
     pub kiosk: KioskSettings,
+    #[serde(default)]
+    pub engine: EngineSettings,
 }
 
 impl Default for Settings {
@@ -348,6 +350,51 @@ impl Default for Settings {
             log_level: LogLevel::default(),
             notifications: NotificationSettings::default(),
             kiosk: KioskSettings::default(),
+            engine: EngineSettings::default(),
+        }
+    }
+}
+
+/// How the engine damps flapping signals and how long writes live by default.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EngineSettings {
+    /// After someone was idle, input must go on this many seconds before they count as back
+    /// (a single touch of the mouse does not end "idle").
+    #[serde(default = "default_idle_exit_seconds")]
+    pub idle_exit_seconds: u32,
+    /// A rule-driven state is kept at least this many seconds before another rule may replace
+    /// it (manual changes, pause and shutdown are never delayed).
+    #[serde(default = "default_min_dwell_seconds")]
+    pub min_dwell_seconds: u32,
+    /// `hold_minutes` of actions that do not set one.
+    #[serde(default = "default_hold_minutes")]
+    pub default_hold_minutes: u32,
+    /// Never override a presence a person chose in Teams themselves (one we did not write):
+    /// assertive writes are held back while it is in effect.
+    #[serde(default = "default_true")]
+    pub respect_user_preferred: bool,
+}
+
+fn default_idle_exit_seconds() -> u32 {
+    15
+}
+
+fn default_min_dwell_seconds() -> u32 {
+    30
+}
+
+fn default_hold_minutes() -> u32 {
+    15
+}
+
+impl Default for EngineSettings {
+    fn default() -> Self {
+        Self {
+            idle_exit_seconds: default_idle_exit_seconds(),
+            min_dwell_seconds: default_min_dwell_seconds(),
+            default_hold_minutes: default_hold_minutes(),
+            respect_user_preferred: true,
         }
     }
 }

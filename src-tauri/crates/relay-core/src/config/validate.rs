@@ -3,11 +3,10 @@
 
 use std::collections::HashSet;
 
-use chrono::NaiveTime;
-
 use super::issue::ConfigIssue;
 use super::model::*;
 use crate::presence::{Intent, WriteMode};
+use crate::rules::{parse_clock, RuleSet};
 
 /// Graph's bounds on a presence session's `expirationDuration` (PT5M..PT4H).
 pub const HOLD_MINUTES_RANGE: std::ops::RangeInclusive<u32> = 5..=240;
@@ -21,6 +20,7 @@ pub const MESSAGE_PLACEHOLDERS: [&str; 2] = ["until", "back_at"];
 #[derive(Clone, Debug, PartialEq)]
 pub struct ValidConfig {
     file: ConfigFile,
+    rules: RuleSet,
     warnings: Vec<ConfigIssue>,
 }
 
@@ -33,6 +33,11 @@ impl ValidConfig {
         self.file
     }
 
+    /// The rules, compiled for evaluation.
+    pub fn rules(&self) -> &RuleSet {
+        &self.rules
+    }
+
     /// Problems worth telling the admin about that do not stop the config from working.
     pub fn warnings(&self) -> &[ConfigIssue] {
         &self.warnings
@@ -40,8 +45,11 @@ impl ValidConfig {
 
     /// The empty config (simulated tenant, no users, no rules) is always valid.
     pub fn empty() -> Self {
+        let file = ConfigFile::empty();
+        let rules = RuleSet::compile(&file).expect("the empty config has no rules to get wrong");
         Self {
-            file: ConfigFile::empty(),
+            file,
+            rules,
             warnings: Vec::new(),
         }
     }
@@ -64,12 +72,18 @@ pub fn validate(file: ConfigFile) -> Result<ValidConfig, Vec<ConfigIssue>> {
     check_settings(&file.settings, &mut issues);
 
     if issues.iter().any(ConfigIssue::is_error) {
-        Err(issues)
-    } else {
-        Ok(ValidConfig {
+        return Err(issues);
+    }
+    match RuleSet::compile(&file) {
+        Ok(rules) => Ok(ValidConfig {
             file,
+            rules,
             warnings: issues,
-        })
+        }),
+        Err(issue) => {
+            issues.push(issue);
+            Err(issues)
+        }
     }
 }
 
@@ -335,14 +349,6 @@ fn check_time_window(window: &TimeWindow, at: &str, issues: &mut Vec<ConfigIssue
     }
 }
 
-fn parse_clock(text: &str) -> Option<NaiveTime> {
-    let (hours, minutes) = text.split_once(':')?;
-    if hours.len() != 2 || minutes.len() != 2 {
-        return None;
-    }
-    NaiveTime::from_hms_opt(hours.parse().ok()?, minutes.parse().ok()?, 0)
-}
-
 fn check_action(action: &Action, at: &str, issues: &mut Vec<ConfigIssue>) {
     if !action.intent.has_session_pair()
         && action.intent != Intent::Release
@@ -432,6 +438,25 @@ fn check_shadowing(rules: &[Rule], issues: &mut Vec<ConfigIssue>) {
 }
 
 fn check_settings(settings: &Settings, issues: &mut Vec<ConfigIssue>) {
+    let engine = &settings.engine;
+    let bounded = [
+        ("idle_exit_seconds", engine.idle_exit_seconds, 0, 600),
+        ("min_dwell_seconds", engine.min_dwell_seconds, 0, 600),
+        (
+            "default_hold_minutes",
+            engine.default_hold_minutes,
+            *HOLD_MINUTES_RANGE.start(),
+            *HOLD_MINUTES_RANGE.end(),
+        ),
+    ];
+    for (field, value, low, high) in bounded {
+        if !(low..=high).contains(&value) {
+            issues.push(ConfigIssue::error(
+                format!("/settings/engine/{field}"),
+                format!("{value} is out of range; use {low} to {high}"),
+            ));
+        }
+    }
     if settings.kiosk.locked && settings.kiosk.pin_hash.is_none() {
         issues.push(ConfigIssue::error(
             "/settings/kiosk/pin_hash",
