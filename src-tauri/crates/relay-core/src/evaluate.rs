@@ -30,6 +30,9 @@ pub struct Decision {
     /// When the decision is known to end (end of a time window, calendar block or override).
     pub until: Option<DateTime<Utc>>,
     pub reason: Reason,
+    /// An earlier rule is about to match (its lock or idle time is still counting). Flap
+    /// damping then keeps what is shown instead of falling through to this decision.
+    pub pending: bool,
 }
 
 /// Why a decision was made; shown in the tray, the UI and the audit log.
@@ -121,12 +124,14 @@ fn decide(user: &str, inputs: &Inputs<'_>, now: DateTime<Utc>) -> Decision {
             reason: Reason::Override {
                 until: manual.until,
             },
+            pending: false,
         };
     }
     if let Some(until) = control.snoozed_until.filter(|_| control.snoozed(now)) {
         return release(rules, Reason::Snoozed { until });
     }
     let leaving = inputs.snapshot.machine.is_some();
+    let mut pending = false;
     for rule in rules
         .rules
         .iter()
@@ -138,7 +143,7 @@ fn decide(user: &str, inputs: &Inputs<'_>, now: DateTime<Utc>) -> Decision {
         }
         let check = check_rule(rule, inputs, now);
         if check.holds {
-            return from_action(
+            let mut decision = from_action(
                 &rule.then,
                 check.until,
                 Reason::Rule {
@@ -148,18 +153,23 @@ fn decide(user: &str, inputs: &Inputs<'_>, now: DateTime<Utc>) -> Decision {
                 inputs.local_zone,
                 now,
             );
+            decision.pending = pending;
+            return decision;
         }
+        pending |= check.pending;
     }
     if leaving {
         return release(rules, Reason::MachineLeaving);
     }
-    from_action(
+    let mut decision = from_action(
         &rules.default_action,
         None,
         Reason::Default,
         inputs.local_zone,
         now,
-    )
+    );
+    decision.pending = pending;
+    decision
 }
 
 fn release(rules: &RuleSet, reason: Reason) -> Decision {
@@ -170,6 +180,7 @@ fn release(rules: &RuleSet, reason: Reason) -> Decision {
         hold: rules.default_action.hold,
         until: None,
         reason,
+        pending: false,
     }
 }
 
@@ -190,6 +201,7 @@ fn from_action(
         hold: action.hold,
         until,
         reason,
+        pending: false,
     }
 }
 
@@ -225,28 +237,36 @@ struct Check {
     until: Option<DateTime<Utc>>,
     /// When the outcome may change with time alone.
     next_change: Option<DateTime<Utc>>,
+    /// Everything holds except a duration still counting (locked for 10 s, idle for 5 min).
+    pending: bool,
 }
 
 fn check_rule(rule: &CompiledRule, inputs: &Inputs<'_>, now: DateTime<Utc>) -> Check {
     let snapshot = inputs.snapshot;
     let when = &rule.when;
     let mut holds = true;
+    let mut counting = false;
     let mut wake = Wake::default();
     let mut until = Wake::default();
 
     if let Some((locked, min)) = when.screen {
         let ok = snapshot.screen_locked.held_for(locked, min, now);
         if !ok {
-            wake.after_opt(snapshot.screen_locked.holds_from(locked, min), now);
+            let from = snapshot.screen_locked.holds_from(locked, min);
+            wake.after_opt(from, now);
+            counting |= from.is_some_and(|from| from > now);
         }
-        holds &= ok;
+        holds &= ok || from_counts(snapshot.screen_locked.holds_from(locked, min), now);
     }
     if let Some(min) = when.idle {
         let ok = snapshot.idle.idle_for_at_least(min, now);
+        wake.after_opt(snapshot.idle.hysteresis_ends(), now);
         if !ok {
-            wake.after_opt(snapshot.idle.idle_from(min), now);
+            let from = snapshot.idle.idle_from(min);
+            wake.after_opt(from, now);
+            counting |= from.is_some_and(|from| from > now);
         }
-        holds &= ok;
+        holds &= ok || from_counts(snapshot.idle.idle_from(min), now);
     }
     if let Some(want) = when.do_not_disturb {
         holds &= snapshot.do_not_disturb.value() == Some(want);
@@ -269,11 +289,18 @@ fn check_rule(rule: &CompiledRule, inputs: &Inputs<'_>, now: DateTime<Utc>) -> C
         until.at(state.active_until);
         holds &= state.active_until.is_some();
     }
+    // `holds` so far treated a still-counting duration as holding; split the two outcomes.
     Check {
-        holds,
+        holds: holds && !counting,
         until: until.earliest,
         next_change: wake.earliest,
+        pending: holds && counting,
     }
+}
+
+/// A duration condition that is still counting towards its threshold.
+fn from_counts(from: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
+    from.is_some_and(|from| from > now)
 }
 
 /// A condition bounded in time: active until when, and when it next changes.

@@ -6,12 +6,14 @@
 pub mod clock;
 pub mod config;
 pub mod control;
+pub mod damping;
 pub mod evaluate;
 pub mod graph_presence;
 pub mod planner;
 pub mod presence;
 pub mod rules;
 pub mod sensitive;
+pub mod shown;
 pub mod snapshot;
 
 pub use sensitive::Sensitive;

@@ -53,32 +53,39 @@ impl Signal {
     }
 }
 
-/// Input activity, for "idle for at least N minutes" with hysteresis: once someone has been idle,
-/// a single touch of the mouse does not end it; only input spanning
-/// [`IdleTrack::exit_after`] does (a cleaner walking past is not a person at the desk).
+/// Input activity, for "idle for at least N minutes" with hysteresis: once someone has been
+/// idle, input must go on for [`IdleTrack::exit_after`] before they count as back, so a single
+/// touch of the mouse (a cleaner passing by) does not end "away".
+///
+/// Sources report either regularly (polled idle time) or only at edges (0 when input resumes,
+/// n > 0 once no input came for their threshold). Both fit: a report below
+/// [`ACTIVE_BELOW_SECONDS`] means "active as of now, until told otherwise"; a larger one means
+/// "idle since `at - n`".
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct IdleTrack {
-    /// Time of the latest input seen, if any source reported one.
-    pub last_input: Option<DateTime<Utc>>,
-    /// Longest gap in input since activity was last continuous for `exit_after`.
-    pub gap_in_effect: Duration,
-    /// First input after the latest gap, while hysteresis is in effect.
+    /// When input stopped, while the desk is idle.
+    pub idle_since: Option<DateTime<Utc>>,
+    /// When input resumed after an idle stretch, while hysteresis is in effect.
     pub active_since: Option<DateTime<Utc>>,
+    /// Length of the idle stretch (or stretches broken only by touches) that hysteresis holds.
+    pub gap_in_effect: Duration,
+    /// Whether any source ever reported.
+    pub known: bool,
     /// How long input must go on before an idle stretch counts as over.
     pub exit_after: Duration,
     pub stale: bool,
 }
 
-/// Input closer together than this counts as one continuous stretch of activity. Idle sources
-/// report at least every few seconds.
-const CONTINUOUS_INPUT: i64 = 10;
+/// Idle time below this counts as "input just happened".
+pub const ACTIVE_BELOW_SECONDS: i64 = 5;
 
 impl IdleTrack {
     pub fn new(exit_after: Duration) -> Self {
         Self {
-            last_input: None,
-            gap_in_effect: Duration::zero(),
+            idle_since: None,
             active_since: None,
+            gap_in_effect: Duration::zero(),
+            known: false,
             exit_after,
             stale: false,
         }
@@ -90,40 +97,66 @@ impl IdleTrack {
             return;
         };
         self.stale = false;
-        let input_at = at - idle_for.max(Duration::zero());
-        let Some(previous) = self.last_input else {
-            self.last_input = Some(input_at);
-            return;
-        };
-        if input_at <= previous {
-            return; // no new input (or a source's rounding): nothing changes
-        }
-        let gap = input_at - previous;
-        if gap > Duration::seconds(CONTINUOUS_INPUT) {
-            // Input after a pause: a new stretch of activity starts; the longest pause so far
-            // stays in effect until that stretch has lasted long enough.
-            self.gap_in_effect = self.gap_in_effect.max(gap);
-            self.active_since = Some(input_at);
-        } else if let Some(since) = self.active_since {
-            if input_at - since >= self.exit_after {
-                self.gap_in_effect = Duration::zero();
-                self.active_since = None;
+        self.known = true;
+        let idle_for = idle_for.max(Duration::zero());
+        let input_at = at - idle_for;
+        if idle_for < Duration::seconds(ACTIVE_BELOW_SECONDS) {
+            if let Some(since) = self.idle_since.take() {
+                // Input after a pause: the pause stays in effect until activity has lasted.
+                self.gap_in_effect = self.gap_in_effect.max(input_at - since);
+                self.active_since = Some(input_at);
             }
+            self.expire_hysteresis(at);
+        } else {
+            // Idle again: if the activity before it was too short, it was only a touch and the
+            // earlier pause keeps counting; otherwise it is a fresh stretch.
+            if let Some(active) = self.active_since {
+                if input_at - active >= self.exit_after {
+                    self.gap_in_effect = Duration::zero();
+                    self.active_since = None;
+                }
+            }
+            self.idle_since = Some(match self.idle_since {
+                Some(since) => since.min(input_at),
+                None => input_at,
+            });
         }
-        self.last_input = Some(input_at);
+    }
+
+    fn expire_hysteresis(&mut self, now: DateTime<Utc>) {
+        if self
+            .active_since
+            .is_some_and(|active| now - active >= self.exit_after)
+        {
+            self.active_since = None;
+            self.gap_in_effect = Duration::zero();
+        }
     }
 
     /// Whether the desk counts as idle for at least `min` at `now`.
     pub fn idle_for_at_least(&self, min: Duration, now: DateTime<Utc>) -> bool {
-        match self.last_input {
-            None => false,
-            Some(last) => now - last >= min || self.gap_in_effect >= min,
+        if self.idle_since.is_some_and(|since| now - since >= min) {
+            return true;
         }
+        // Hysteresis: a long pause still counts while the activity after it is short.
+        self.gap_in_effect >= min
+            && match self.active_since {
+                Some(active) => self.idle_since.is_some() || now - active < self.exit_after,
+                None => false,
+            }
     }
 
-    /// When the desk will count as idle for `min` if no input arrives.
+    /// When the desk will count as idle for `min` if no input arrives (only while idle).
     pub fn idle_from(&self, min: Duration) -> Option<DateTime<Utc>> {
-        self.last_input.map(|last| last + min)
+        self.idle_since.map(|since| since + min)
+    }
+
+    /// When the hysteresis of the last pause ends if input goes on.
+    pub fn hysteresis_ends(&self) -> Option<DateTime<Utc>> {
+        match (self.active_since, self.idle_since) {
+            (Some(active), None) => Some(active + self.exit_after),
+            _ => None,
+        }
     }
 }
 
@@ -269,36 +302,52 @@ mod tests {
         assert!(!snapshot
             .screen_locked
             .held_for(false, Duration::zero(), t(0)));
-        assert!(!snapshot.idle.idle_for_at_least(Duration::zero(), t(0)));
+        assert!(!snapshot.idle.idle_for_at_least(Duration::seconds(1), t(0)));
     }
 
     #[test]
-    fn idle_grows_without_observations_and_ends_after_continuous_input() {
+    fn idle_follows_edge_reports_and_a_touch_does_not_end_it() {
         let five_minutes = Duration::minutes(5);
         let mut snapshot = Snapshot::new(Duration::seconds(15));
+        let idle = |s: &Snapshot, at: i64| s.idle.idle_for_at_least(five_minutes, t(at));
         snapshot.apply(Observation::IdleFor(Some(Duration::zero())), t(0));
-        assert!(!snapshot.idle.idle_for_at_least(five_minutes, t(299)));
-        assert!(snapshot.idle.idle_for_at_least(five_minutes, t(300)));
-        // One touch after 10 minutes: still idle (hysteresis).
+        assert!(
+            !idle(&snapshot, 3600),
+            "active until a source says otherwise"
+        );
+        assert_eq!(snapshot.idle.idle_from(five_minutes), None);
+        snapshot.apply(Observation::IdleFor(Some(Duration::seconds(60))), t(60));
+        assert!(!idle(&snapshot, 299));
+        assert!(idle(&snapshot, 300), "idle since 0");
+        // A touch at 600, then idle again 10 s later: still idle (hysteresis).
         snapshot.apply(Observation::IdleFor(Some(Duration::zero())), t(600));
-        assert!(snapshot.idle.idle_for_at_least(five_minutes, t(601)));
-        // Another lone touch 20 s later: still idle.
-        snapshot.apply(Observation::IdleFor(Some(Duration::zero())), t(620));
-        assert!(snapshot.idle.idle_for_at_least(five_minutes, t(621)));
-        // Continuous input (reports every 5 s) for 15 s ends it.
-        for s in [625, 630] {
-            snapshot.apply(Observation::IdleFor(Some(Duration::zero())), t(s));
-            assert!(
-                snapshot.idle.idle_for_at_least(five_minutes, t(s)),
-                "at {s}"
+        assert!(idle(&snapshot, 605));
+        snapshot.apply(Observation::IdleFor(Some(Duration::seconds(10))), t(610));
+        assert!(idle(&snapshot, 611));
+        // Input that goes on: back once it has lasted 15 s.
+        snapshot.apply(Observation::IdleFor(Some(Duration::zero())), t(720));
+        assert!(idle(&snapshot, 734));
+        assert_eq!(snapshot.idle.hysteresis_ends(), Some(t(735)));
+        assert!(!idle(&snapshot, 735));
+    }
+
+    #[test]
+    fn polled_idle_times_work_too() {
+        let mut snapshot = Snapshot::new(Duration::seconds(15));
+        for (at, idle_for) in [(0, 0), (5, 3), (10, 8), (120, 118)] {
+            snapshot.apply(
+                Observation::IdleFor(Some(Duration::seconds(idle_for))),
+                t(at),
             );
         }
-        snapshot.apply(Observation::IdleFor(Some(Duration::zero())), t(635));
-        assert!(!snapshot.idle.idle_for_at_least(five_minutes, t(635)));
-        snapshot.apply(Observation::IdleFor(Some(Duration::seconds(1))), t(641));
-        assert!(!snapshot.idle.idle_for_at_least(five_minutes, t(641)));
-        // And the clock starts again from the latest input.
-        assert_eq!(snapshot.idle.idle_from(five_minutes), Some(t(940)));
+        assert_eq!(
+            snapshot.idle.idle_since,
+            Some(t(2)),
+            "the earliest start of the pause"
+        );
+        assert!(snapshot
+            .idle
+            .idle_for_at_least(Duration::minutes(1), t(120)));
     }
 
     #[test]

@@ -16,7 +16,7 @@ pub(crate) struct Io {
     pub sleeper: Arc<dyn Sleeper>,
 }
 
-/// Builds the HTTP client: rustls only, no redirects (Graph and Entra do not redirect these
+/// Builds the HTTP client: rustls on Linux, the OS TLS on Windows and macOS (see Cargo.toml), no redirects (Graph and Entra do not redirect these
 /// calls, and a redirect must never carry a token elsewhere), bounded timeouts.
 pub(crate) fn http_client(timeout: Duration) -> Result<reqwest::Client, GraphError> {
     reqwest::Client::builder()

@@ -1,9 +1,15 @@
 //! Dispatch of headless commands. Each command returns an exit code; unexpected failures come
 //! back as `anyhow` errors with context and are printed once, here.
 
+mod calendar;
 mod config;
+mod connect;
+mod connection;
+mod credentials;
+mod presence;
 mod signals;
 mod simulator;
+mod until_done;
 
 use std::process::ExitCode;
 
@@ -25,7 +31,11 @@ pub fn run(command: Command, json: bool) -> ExitCode {
     let _logging = logging::init_headless(&paths.log_dir);
     let result = match command {
         Command::Config(command) => config::run(command, &paths, json),
+        Command::Credentials(command) => credentials::run(command, &paths, json),
+        Command::Connection(command) => connection::run(command, &paths, json),
+        Command::Presence(command) => presence::run(command, &paths, json),
         Command::Signals => signals::run(json),
+        Command::Calendar(command) => calendar::run(command, json),
         Command::Simulator(args) => simulator::run(args, json),
     };
     match result {

@@ -414,3 +414,28 @@ fn messages_name_the_day_when_the_end_is_not_today() {
     assert_eq!(rendered, "Back Tue 09:00");
     assert_eq!(render("Back {until}", None, BERLIN, t(0)), "Back later");
 }
+
+#[test]
+fn a_lock_still_counting_marks_the_fallthrough_decision_pending() {
+    let unlocked = rule(
+        "At the desk",
+        Conditions {
+            screen: Some(ScreenCondition {
+                locked: false,
+                for_seconds: None,
+            }),
+            ..Conditions::default()
+        },
+        action(Intent::Available, WriteMode::Polite, None),
+    );
+    let mut world = World::new(vec![locked_rule(), unlocked]);
+    world.observe(Observation::ScreenLocked(Some(false)), t(0));
+    assert!(!world.decision(ADA, t(0)).pending);
+    world.observe(Observation::ScreenLocked(Some(true)), t(60));
+    let counting = world.decision(ADA, t(65));
+    assert_eq!(counting.intent, Intent::Release);
+    assert!(counting.pending, "the lock rule is still counting");
+    let decided = world.decision(ADA, t(70));
+    assert_eq!(decided.intent, Intent::Away);
+    assert!(!decided.pending);
+}

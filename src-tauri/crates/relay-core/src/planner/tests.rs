@@ -18,6 +18,7 @@ fn decision(intent: Intent, mode: WriteMode, message: Option<&str>) -> Decision 
         hold: Duration::minutes(15),
         until: None,
         reason: Reason::Default,
+        pending: false,
     }
 }
 
