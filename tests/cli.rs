@@ -222,3 +222,64 @@ async fn signals_json_reports_a_lock_from_logind() {
     );
     child.kill().await.expect("kill");
 }
+
+/// `calendar inspect --json` prints exactly the golden blocks of a fixture, and bad arguments
+/// are usage errors that name the option.
+#[test]
+fn calendar_inspect_prints_the_golden_blocks() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("src-tauri/crates/relay-calendar/tests/fixtures");
+    let cases: Value =
+        serde_json::from_slice(&std::fs::read(fixtures.join("cases.json")).expect("cases.json"))
+            .expect("json");
+    let case = cases
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|c| c["file"] == "outlook-windows-tz.ics")
+        .expect("the Outlook case");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ics = fixtures.join("outlook-windows-tz.ics");
+    let field = |name: &str| case[name].as_str().expect("string").to_owned();
+    let out = relay(
+        dir.path(),
+        &[
+            "--json",
+            "calendar",
+            "inspect",
+            ics.to_str().expect("utf8"),
+            "--from",
+            &field("from"),
+            "--to",
+            &field("to"),
+            "--tz",
+            &field("tz"),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let printed: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let golden: Value = serde_json::from_slice(
+        &std::fs::read(fixtures.join("outlook-windows-tz.blocks.json")).expect("golden"),
+    )
+    .expect("json");
+    assert_eq!(printed, golden);
+
+    let bad = relay(
+        dir.path(),
+        &[
+            "calendar",
+            "inspect",
+            ics.to_str().expect("utf8"),
+            "--from",
+            "soon",
+            "--to",
+            "later",
+        ],
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        text(&bad.stderr).contains("--from"),
+        "{}",
+        text(&bad.stderr)
+    );
+}

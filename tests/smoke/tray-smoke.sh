@@ -31,77 +31,29 @@ fail() {
   import -window root "$shots/failure.png" 2>/dev/null || true
   exit 1
 }
-# wait_for SECONDS DESCRIPTION COMMAND...: polls COMMAND every 0.2 s.
-wait_for() {
-  local seconds=$1 what=$2; shift 2
-  local deadline=$((SECONDS + seconds))
-  until "$@" >/dev/null 2>&1; do
-    [ $SECONDS -lt $deadline ] || fail "timed out after ${seconds}s waiting for: $what"
-    sleep 0.2
-  done
-}
-log_has() { grep -q -- "$1" "$log"; }
+# shellcheck source-path=SCRIPTDIR source=tray-driver.sh
+source "$here/tray-driver.sh"
 
-trayer --edge top --align right --widthtype request --height 32 --SetDockType true \
-  --transparent false --tint 0xdddddd --expand false >/dev/null 2>&1 &
-tray_pid=$!
-wait_for 10 "the XEmbed tray (trayer)" xdotool search --classname trayer
+start_tray
 
 RUST_LOG=info "$bin" >"$log" 2>&1 &
 app_pid=$!
 wait_for 30 "the app to start" log_has "Presence Relay .* started"
 ok "app started with no window (tray only)"
-if xdotool search --name '^Presence Relay$' >/dev/null 2>&1; then
+if settings_window >/dev/null 2>&1; then
   fail "a settings window exists before it was asked for"
 fi
 
-# The icon is the XEmbed client that tray-icon (the library behind Tauri's tray) docks into trayer.
-icon_window() {
-  local id
-  id=$(xwininfo -root -tree | awk '/"tray-icon tray app main"/ {print $1; exit}')
-  [ -n "$id" ] && echo "$id"
-}
-wait_for 15 "the tray icon to be embedded" icon_window
-icon=$(icon_window)
-geometry=$(xwininfo -id "$icon")
-abs_x=$(awk '/Absolute upper-left X/ {print $4}' <<<"$geometry")
-abs_y=$(awk '/Absolute upper-left Y/ {print $4}' <<<"$geometry")
-width=$(awk '/Width:/ {print $2}' <<<"$geometry")
-height=$(awk '/Height:/ {print $2}' <<<"$geometry")
-icon_x=$((abs_x + width / 2)) icon_y=$((abs_y + height / 2))
+locate_icon
 ok "tray icon embedded at ${icon_x},${icon_y}"
 import -window root "$shots/01-tray.png"
-
-windows_now() { xdotool search --onlyvisible --name '.' 2>/dev/null | sort; }
-open_menu() {
-  local before after
-  before=$(windows_now)
-  xdotool mousemove "$icon_x" "$icon_y" click 1
-  # GTK shows the menu as a new override-redirect window.
-  local deadline=$((SECONDS + 5))
-  while [ $SECONDS -lt $deadline ]; do
-    after=$(windows_now)
-    menu=$(comm -13 <(echo "$before") <(echo "$after") | head -n 1)
-    [ -n "$menu" ] && return 0
-    sleep 0.2
-  done
-  fail "the tray menu did not open"
-}
-# click_item N: clicks the Nth row of the open menu. Rows: status, separator, Open settings,
-# Pause, separator, Quit. Keyboard navigation is steadier than coordinates: Down moves over
-# sensitive items only.
-choose() {
-  local downs=$1
-  for _ in $(seq "$downs"); do xdotool key --clearmodifiers Down; sleep 0.1; done
-  xdotool key --clearmodifiers Return
-}
 
 open_menu
 ok "tray menu opened"
 import -window root "$shots/02-tray-menu.png"
-choose 1 # Open settings…
+choose_open_settings
 wait_for 30 "the settings window to render" log_has 'settings window rendered page "overview"'
-settings=$(xdotool search --name '^Presence Relay$' | head -n 1)
+settings=$(settings_window)
 # The page reported itself rendered; now wait until it is painted: a blank window has a handful of
 # colours, a page with text has hundreds.
 painted() {
@@ -115,14 +67,14 @@ painted() {
 wait_for 20 "the settings page to be painted" painted
 ok "settings window rendered and painted"
 
-python3 "$here/x11_close.py" "$settings"
-wait_for 10 "the settings window to close" bash -c "! xdotool search --name '^Presence Relay$'"
+close_window "$settings"
+wait_for 10 "the settings window to close" no_settings_window
 sleep 1
 kill -0 "$app_pid" 2>/dev/null || fail "the app exited when its window closed"
 ok "settings window closed; the app keeps running in the tray"
 
 open_menu
-choose 3 # Quit
+choose_quit
 set +e
 wait "$app_pid"
 code=$?
