@@ -9,6 +9,7 @@ pub mod control;
 pub mod damping;
 pub mod evaluate;
 pub mod graph_presence;
+pub mod ids;
 pub mod planner;
 pub mod presence;
 pub mod rules;

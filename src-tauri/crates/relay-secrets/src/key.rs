@@ -5,6 +5,8 @@
 //! registrations can sit side by side. Tenant and client IDs are compared without regard to case
 //! (Entra treats them so), hence lower-cased here.
 
+use relay_core::ids::is_domain;
+pub(crate) use relay_core::ids::is_guid;
 use std::fmt;
 
 use relay_core::config::{Cloud, Connection};
@@ -165,26 +167,6 @@ impl fmt::Display for SecretKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "keyring entry {}:{}", SERVICE, self.account())
     }
-}
-
-pub(crate) fn is_guid(text: &str) -> bool {
-    let groups: Vec<&str> = text.split('-').collect();
-    groups.len() == 5
-        && groups
-            .iter()
-            .zip([8, 4, 4, 4, 12])
-            .all(|(group, len)| group.len() == len && group.chars().all(|c| c.is_ascii_hexdigit()))
-}
-
-fn is_domain(text: &str) -> bool {
-    let labels: Vec<&str> = text.split('.').collect();
-    labels.len() >= 2
-        && labels.iter().all(|label| {
-            !label.is_empty()
-                && !label.starts_with('-')
-                && !label.ends_with('-')
-                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-        })
 }
 
 #[cfg(test)]

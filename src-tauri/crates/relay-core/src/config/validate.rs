@@ -5,6 +5,7 @@ use std::collections::HashSet;
 
 use super::issue::ConfigIssue;
 use super::model::*;
+use crate::ids::{is_domain, is_guid};
 use crate::presence::{Intent, WriteMode};
 use crate::rules::{parse_clock, RuleSet};
 
@@ -463,26 +464,6 @@ fn check_settings(settings: &Settings, issues: &mut Vec<ConfigIssue>) {
             "the kiosk lock needs a PIN; set one in Settings (the app stores only its salted hash)",
         ));
     }
-}
-
-fn is_guid(text: &str) -> bool {
-    let groups: Vec<&str> = text.split('-').collect();
-    groups.len() == 5
-        && groups
-            .iter()
-            .zip([8, 4, 4, 4, 12])
-            .all(|(group, len)| group.len() == len && group.chars().all(|c| c.is_ascii_hexdigit()))
-}
-
-fn is_domain(text: &str) -> bool {
-    let labels: Vec<&str> = text.split('.').collect();
-    labels.len() >= 2
-        && labels.iter().all(|label| {
-            !label.is_empty()
-                && !label.starts_with('-')
-                && !label.ends_with('-')
-                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-        })
 }
 
 #[cfg(test)]
