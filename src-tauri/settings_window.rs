@@ -1,5 +1,6 @@
 //! The settings window is created on first use and destroyed when closed, so an idle tray does not
-//! carry the webview's processes (measured: ~390 MB RSS with a hidden window, ~75 MB without).
+//! carry the webview's render process (~230 MiB while open). Measured figures, and what stays
+//! after the first open (WebKit's network process), are in docs/BENCHMARKS.md, "Tray memory".
 
 use tauri::{AppHandle, Manager, Runtime, WebviewWindowBuilder};
 
