@@ -73,6 +73,18 @@ sleep 1
 kill -0 "$app_pid" 2>/dev/null || fail "the app exited when its window closed"
 ok "settings window closed; the app keeps running in the tray"
 
+# Single instance: a second launch hands over to the first (which shows its settings) and exits.
+set +e
+timeout 20 "$bin" >"$shots/second-launch.log" 2>&1
+second=$?
+set -e
+[ "$second" -eq 0 ] || fail "the second launch exited with code $second (see second-launch.log)"
+wait_for 15 "the first instance to show its settings" settings_window
+kill -0 "$app_pid" 2>/dev/null || fail "the first instance exited on the second launch"
+ok "a second launch showed the running app's settings and exited"
+close_window "$(settings_window)"
+wait_for 10 "the settings window to close again" no_settings_window
+
 open_menu
 choose_quit
 set +e
