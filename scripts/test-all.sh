@@ -25,8 +25,8 @@ step() { echo; echo "==> $*"; }
 step "UI: install, type check, build"
 scripts/build-ui.sh
 step "UI: unit tests"
-(cd ui && npx vitest run --reporter=default) 2>&1 | tee "$logs/ui.log"
-ui_passed=$(sed -n 's/^ *Tests *\([0-9][0-9]*\) passed.*/\1/p' "$logs/ui.log" | tail -n 1)
+(cd ui && NO_COLOR=1 FORCE_COLOR=0 npx vitest run --reporter=default) 2>&1 | tee "$logs/ui.log"
+ui_passed=$(sed 's/\x1b\[[0-9;]*m//g' "$logs/ui.log" | sed -n 's/^ *Tests *\([0-9][0-9]*\) passed.*/\1/p' | tail -n 1)
 passed=$((passed + ${ui_passed:-0}))
 
 step "Rust: formatting"
