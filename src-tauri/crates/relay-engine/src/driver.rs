@@ -94,15 +94,13 @@ async fn run(
         let now = clock.now();
         let report = reconciler.step(now).await;
         status.send_replace(reconciler.status(now));
-        let sleep_for = report
-            .wake_at
-            .and_then(|at| (at - clock.now()).to_std().ok())
-            .unwrap_or(StdDuration::ZERO)
-            .min(SAFETY_TICK);
-        let sleep_for = if report.wake_at.is_none() {
-            SAFETY_TICK
-        } else {
-            sleep_for
+        let sleep_for = match report.wake_at {
+            // A wake time already past (negative duration) means "step again now".
+            Some(at) => (at - clock.now())
+                .to_std()
+                .unwrap_or(StdDuration::ZERO)
+                .min(SAFETY_TICK),
+            None => SAFETY_TICK,
         };
         tokio::select! {
             () = cancel.cancelled() => break,
