@@ -41,6 +41,8 @@ pub struct Decision {
 pub enum Reason {
     /// Automation paused: release everything.
     Paused,
+    /// The app is quitting, or the session ending or the machine sleeping: release everything.
+    ShuttingDown,
     /// A person chose this in the tray or the CLI.
     Override { until: Option<DateTime<Utc>> },
     /// The rules are snoozed: release until then.

@@ -34,6 +34,7 @@ pub struct AuditRecord {
 pub fn decided_by(reason: &Reason) -> String {
     match reason {
         Reason::Paused => "paused".into(),
+        Reason::ShuttingDown => "release on quit, logoff or sleep".into(),
         Reason::Override { .. } => "manual override".into(),
         Reason::Snoozed { .. } => "snoozed".into(),
         Reason::MachineLeaving => "machine leaving".into(),

@@ -401,7 +401,7 @@ impl Reconciler {
                 message: None,
                 hold: Duration::minutes(5),
                 until: None,
-                reason: Reason::Paused,
+                reason: Reason::ShuttingDown,
                 pending: false,
             });
             state.target = Some(Target::release());
