@@ -58,7 +58,11 @@ open_menu() {
   while [ $SECONDS -lt $deadline ]; do
     after=$(windows_now)
     menu=$(comm -13 <(echo "$before") <(echo "$after") | head -n 1)
-    [ -n "$menu" ] && return 0
+    if [ -n "$menu" ]; then
+      # The menu window maps before GTK grabs the keyboard; keys sent in between are lost.
+      sleep 0.5
+      return 0
+    fi
     sleep 0.2
   done
   fail "the tray menu did not open"
@@ -74,6 +78,21 @@ choose() {
 }
 choose_open_settings() { choose 1; }
 choose_quit() { choose 3; }
+
+# exited_within SECONDS PID: true when PID (a child of this shell) exits within SECONDS; sets
+# exit_code to its status.
+exited_within() {
+  local seconds=$1 pid=$2
+  local deadline=$((SECONDS + seconds))
+  while kill -0 "$pid" 2>/dev/null; do
+    [ $SECONDS -lt $deadline ] || return 1
+    sleep 0.2
+  done
+  set +e
+  wait "$pid"
+  exit_code=$?
+  set -e
+}
 
 # settings_window: prints the settings window's id; fails (status 1) when there is none. Searches
 # unmapped windows too, so a window that was only hidden still counts as existing.

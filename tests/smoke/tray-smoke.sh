@@ -87,10 +87,17 @@ wait_for 10 "the settings window to close again" no_settings_window
 
 open_menu
 choose_quit
-set +e
-wait "$app_pid"
-code=$?
-set -e
+if ! exited_within 15 "$app_pid"; then
+  # Keyboard navigation of a GTK menu under Xvfb occasionally loses a key; a second try tells a
+  # lost key from a Quit that does not work.
+  import -window root "$shots/quit-missed.png" 2>/dev/null || true
+  echo "# the app was still running 15 s after Quit; trying the menu once more"
+  xdotool key --clearmodifiers Escape
+  open_menu
+  choose_quit
+  exited_within 15 "$app_pid" || fail "the app was still running 15 s after choosing Quit twice"
+fi
+code=$exit_code
 app_pid=""
 [ "$code" -eq 0 ] || fail "the app exited with code $code after Quit"
 ok "Quit ended the app with exit code 0"
