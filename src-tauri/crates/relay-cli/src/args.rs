@@ -50,6 +50,11 @@ pub enum Command {
     /// Look into a calendar (ICS file or URL) the way the rules see it.
     #[command(subcommand)]
     Calendar(CalendarCommand),
+    /// Run the relay without the tray: the local signal sources, the rules and the engine,
+    /// writing to the configured tenant (or the simulated one with --simulated, or when no
+    /// connection is configured). Prints each user's state as it changes; edits of the config
+    /// file apply live. Ctrl+C or SIGTERM releases what this machine holds, then exits 0.
+    Run(RunArgs),
     /// Show each local signal source's health, then live changes until interrupted (Ctrl+C).
     /// With --json: one object per line, {"at","source","signal","value"}.
     Signals,
@@ -74,6 +79,17 @@ pub enum CalendarCommand {
         #[arg(long)]
         titles: bool,
     },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// Run without a tray or window (required: with no command the tray app starts instead).
+    #[arg(long)]
+    pub headless: bool,
+    /// Write to the built-in simulated tenant even if a tenant is configured (nothing real is
+    /// changed; the configured users are created there).
+    #[arg(long)]
+    pub simulated: bool,
 }
 
 #[derive(Debug, clap::Args)]

@@ -120,7 +120,8 @@ graph_enum! {
 }
 
 /// A pair `setPresence` accepts for the app's own presence session (v1.0 lists exactly five).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// Serialized by variant name (the engine's record of what it holds, kept across restarts).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum SessionPair {
     Available,
     BusyInACall,
@@ -186,7 +187,7 @@ impl fmt::Display for SessionPair {
 }
 
 /// A pair `setUserPreferredPresence` accepts (v1.0 lists exactly six).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum PreferredPair {
     Available,
     Busy,

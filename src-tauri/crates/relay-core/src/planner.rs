@@ -13,6 +13,7 @@
 //! - nothing is re-sent that Graph already has, except a keep-alive that is due.
 
 use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
 
 use crate::evaluate::Decision;
 use crate::graph_presence::{PreferredPair, SessionExpiration, SessionPair};
@@ -38,7 +39,7 @@ impl Default for Timing {
 }
 
 /// Our presence session as last written.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HeldSession {
     pub pair: SessionPair,
     pub written_at: DateTime<Utc>,
@@ -46,7 +47,7 @@ pub struct HeldSession {
 }
 
 /// The preferred presence we wrote.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HeldPreferred {
     pub pair: PreferredPair,
     pub written_at: DateTime<Utc>,
@@ -54,21 +55,23 @@ pub struct HeldPreferred {
 }
 
 /// The status message we wrote.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HeldMessage {
     pub text: String,
     pub written_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
 }
 
-/// What we hold in Graph for one user.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// What we hold in Graph for one user. Serializable so the engine can remember it across a
+/// restart (a preferred presence or message we wrote must still be cleared by us later).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Held {
     pub session: Option<HeldSession>,
     pub preferred: Option<HeldPreferred>,
     pub message: Option<HeldMessage>,
     /// We may hold a session we have no record of (after a restart): a release clears it
     /// anyway, since a session that is not ours cannot be touched (it has our session ID).
+    #[serde(default)]
     pub session_unknown: bool,
 }
 

@@ -39,6 +39,9 @@ pub enum EngineCommand {
     ResumeWrites,
     /// Release everything now and acknowledge (quit, logoff, suspend).
     Release(oneshot::Sender<()>),
+    /// Acknowledge once a step has run after everything sent before this (e.g. the machine is
+    /// about to sleep: the rules' last word must be written before the sources let it go).
+    Settle(oneshot::Sender<()>),
 }
 
 /// The running engine.
@@ -90,10 +93,14 @@ async fn run(
     mut observations: mpsc::Receiver<(Observation, DateTime<Utc>)>,
     status: watch::Sender<EngineStatus>,
 ) {
+    let mut settled: Vec<oneshot::Sender<()>> = Vec::new();
     loop {
         let now = clock.now();
         let report = reconciler.step(now).await;
         status.send_replace(reconciler.status(now));
+        for ack in settled.drain(..) {
+            let _ = ack.send(());
+        }
         let sleep_for = match report.wake_at {
             // A wake time already past (negative duration) means "step again now".
             Some(at) => (at - clock.now())
@@ -113,7 +120,16 @@ async fn run(
                 }
             }
             Some(command) = commands.recv() => {
-                apply(&mut reconciler, command, &clock).await;
+                match command {
+                    EngineCommand::Settle(ack) => {
+                        // Whatever was observed before the request must count in the step.
+                        while let Ok((observation, at)) = observations.try_recv() {
+                            reconciler.observe(observation, at);
+                        }
+                        settled.push(ack);
+                    }
+                    command => apply(&mut reconciler, command, &clock).await,
+                }
             }
         }
     }
@@ -148,6 +164,10 @@ async fn apply(reconciler: &mut Reconciler, command: EngineCommand, clock: &Arc<
             if released.is_err() {
                 tracing::warn!("release ran out of time; our sessions expire by themselves");
             }
+            let _ = ack.send(());
+        }
+        // Handled by the loop, which acknowledges after its next step.
+        EngineCommand::Settle(ack) => {
             let _ = ack.send(());
         }
     }

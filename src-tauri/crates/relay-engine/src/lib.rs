@@ -9,6 +9,7 @@
 pub mod audit;
 mod describe;
 mod driver;
+pub mod held_file;
 pub mod reconciler;
 pub mod status;
 pub mod writer;
@@ -16,6 +17,7 @@ pub mod writer;
 pub use audit::{AuditLog, AuditRecord};
 pub use describe::describe;
 pub use driver::{Engine, EngineCommand, EngineHandle, RELEASE_BUDGET};
+pub use held_file::{HeldFile, HeldFileError, HeldState};
 pub use reconciler::{EngineOptions, Reconciler, StepReport};
 pub use status::{EngineStatus, UserStatus};
 pub use writer::{GraphWriter, Observed, PresenceWriter, WriteFailure};

@@ -21,6 +21,7 @@ use relay_core::snapshot::{Observation, Snapshot};
 
 use crate::audit::{decided_by, AuditLog, AuditRecord};
 use crate::describe::describe;
+use crate::held_file::{HeldFile, HeldState};
 use crate::status::{EngineStatus, LastWrite, ObservedStatus, UserStatus};
 use crate::writer::{Observed, PresenceWriter, WriteFailure};
 
@@ -87,6 +88,7 @@ pub struct Reconciler {
     options: EngineOptions,
     writer: Arc<dyn PresenceWriter>,
     audit: Option<AuditLog>,
+    held_file: Option<HeldFile>,
     users: BTreeMap<String, UserState>,
     next_readback: Option<DateTime<Utc>>,
     writes_halted: Option<WriteFailure>,
@@ -109,6 +111,7 @@ impl Reconciler {
             options,
             writer,
             audit: None,
+            held_file: None,
             users: BTreeMap::new(),
             next_readback: None,
             writes_halted: None,
@@ -125,6 +128,53 @@ impl Reconciler {
     pub fn with_audit(mut self, audit: AuditLog) -> Self {
         self.audit = Some(audit);
         self
+    }
+
+    /// Remembers what we hold in `file` after every accepted write, and starts from what it
+    /// remembers: a preferred presence or message written before a restart is still ours to
+    /// refresh or clear. Users remembered but no longer configured are released. A file that
+    /// cannot be read is reported and ignored (what it held expires by itself).
+    pub fn with_held_file(mut self, file: HeldFile) -> Self {
+        match file.load() {
+            Ok(remembered) => self.restore_held(remembered),
+            Err(err) => tracing::warn!("{err}"),
+        }
+        self.held_file = Some(file);
+        self
+    }
+
+    fn restore_held(&mut self, remembered: HeldState) {
+        for (user, held) in remembered {
+            let state = self.users.entry(user).or_insert_with(|| UserState {
+                // Not configured any more: release it, then forget it.
+                departing: true,
+                ..UserState::default()
+            });
+            // Without a record of our session it may still exist (a crash between the write and
+            // the save); a release clears it either way.
+            let session_unknown = held.session.is_none();
+            state.held = Held {
+                session_unknown,
+                ..held
+            };
+        }
+    }
+
+    /// What we hold per user, as remembered across restarts.
+    pub fn held_state(&self) -> HeldState {
+        self.users
+            .iter()
+            .filter(|(_, state)| state.held.holds_anything())
+            .map(|(user, state)| (user.clone(), state.held.clone()))
+            .collect()
+    }
+
+    fn save_held(&self) {
+        if let Some(file) = &self.held_file {
+            if let Err(err) = file.save(&self.held_state()) {
+                tracing::error!("{err}");
+            }
+        }
     }
 
     /// Applies a new config live. Users no longer configured are released, then forgotten.
@@ -321,6 +371,9 @@ impl Reconciler {
             if let Err(err) = log.append(&audit) {
                 tracing::error!("cannot append to the audit log: {err}");
             }
+        }
+        if !report.writes.is_empty() {
+            self.save_held();
         }
         report
     }

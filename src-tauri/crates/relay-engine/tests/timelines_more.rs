@@ -338,3 +338,55 @@ async fn a_restart_in_the_middle_of_a_keep_alive() {
         );
     }
 }
+
+/// The app remembers what it holds: after a restart it neither re-sends a fresh session nor
+/// forgets a preferred presence and message it wrote, so it can clear them when the rules no
+/// longer want them (without the file they would linger until their expiry).
+#[tokio::test]
+async fn a_restart_remembers_what_it_holds_and_clears_it_when_the_rules_changed() {
+    let state = tempfile::tempdir().expect("temp dir");
+    let file = relay_engine::HeldFile::in_dir(state.path());
+    let brb = json!([{
+        "name": "At lunch",
+        "then": {"intent": "be_right_back", "mode": "assertive", "message": "At lunch", "hold_minutes": 60}
+    }]);
+    let mut journey = Journey::start(1, brb.clone()).await;
+    journey.remember_in(&file);
+    journey.run_until(100).await;
+    assert_eq!(
+        journey.shown(0),
+        (Availability::BeRightBack, Activity::BeRightBack)
+    );
+
+    // Same rules after a restart at 100 s: the session written at 0 s is not due until ~240 s.
+    journey.restart_remembering(brb, &file);
+    journey.run_until(101).await;
+    assert_eq!(journey.writes_since(100), []);
+
+    // Rules changed while the app was down: what we wrote is cleared at once.
+    journey.run_until(300).await;
+    journey.restart_remembering(json!([]), &file);
+    journey.run_until(301).await;
+    let writes: Vec<String> = journey
+        .writes_since(300)
+        .into_iter()
+        .map(|(_, _, write)| write)
+        .collect();
+    assert!(
+        writes.contains(&"clearUserPreferredPresence".to_owned()),
+        "{writes:?}"
+    );
+    assert!(
+        writes.iter().any(|w| w.starts_with("clearPresence")),
+        "{writes:?}"
+    );
+    assert!(
+        writes.iter().any(|w| w.starts_with("setStatusMessage")),
+        "{writes:?}"
+    );
+    assert_eq!(journey.message(0), None);
+    assert!(
+        file.load().expect("readable").is_empty(),
+        "nothing held is remembered"
+    );
+}

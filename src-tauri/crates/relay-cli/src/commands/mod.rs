@@ -7,6 +7,7 @@ mod connect;
 mod connection;
 mod credentials;
 mod presence;
+mod run;
 mod signals;
 mod simulator;
 mod until_done;
@@ -34,6 +35,7 @@ pub fn run(command: Command, json: bool) -> ExitCode {
         Command::Credentials(command) => credentials::run(command, &paths, json),
         Command::Connection(command) => connection::run(command, &paths, json),
         Command::Presence(command) => presence::run(command, &paths, json),
+        Command::Run(args) => run::run(&args, &paths, json),
         Command::Signals => signals::run(json),
         Command::Calendar(command) => calendar::run(command, json),
         Command::Simulator(args) => simulator::run(args, json),

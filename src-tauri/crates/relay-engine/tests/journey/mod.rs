@@ -146,6 +146,24 @@ impl Journey {
         self.reconciler =
             Reconciler::new(config, writer(&self.sim, &self.clock), options_for_tests());
     }
+
+    /// Makes the engine remember what it holds in `file` (as the app does).
+    pub fn remember_in(&mut self, file: &relay_engine::HeldFile) {
+        let placeholder = self.fresh(&self.rules);
+        let reconciler = std::mem::replace(&mut self.reconciler, placeholder);
+        self.reconciler = reconciler.with_held_file(file.clone());
+    }
+
+    /// A new process with `rules`, starting from what `file` remembers.
+    pub fn restart_remembering(&mut self, rules: serde_json::Value, file: &relay_engine::HeldFile) {
+        self.reconciler = self.fresh(&rules).with_held_file(file.clone());
+        self.rules = rules;
+    }
+
+    fn fresh(&self, rules: &serde_json::Value) -> Reconciler {
+        let config = config(&self.users, rules, &serde_json::json!({}));
+        Reconciler::new(config, writer(&self.sim, &self.clock), options_for_tests())
+    }
 }
 
 pub fn options_for_tests() -> EngineOptions {
