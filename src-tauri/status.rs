@@ -1,5 +1,5 @@
-//! What the shell knows before the engine is wired in: the mode, the users, and any problem with
-//! the config. The tray and the window only render this.
+//! What the shell knows besides the engine's status: the mode, the users, and any problem with
+//! the config or with starting. The tray and the window only render this.
 
 use relay_config::LoadOutcome;
 
@@ -18,6 +18,10 @@ pub struct AppStatus {
     pub paused: bool,
     /// Set when the app runs without the config on disk (moved aside or unreadable).
     pub config_problem: Option<String>,
+    /// Set when the relay could not start (keyring, credential), with what to do.
+    pub start_problem: Option<String>,
+    /// Kiosk lock: admin items are hidden from the tray.
+    pub kiosk_locked: bool,
 }
 
 impl AppStatus {
@@ -45,6 +49,8 @@ impl AppStatus {
             users: file.users.len(),
             paused: false,
             config_problem,
+            start_problem: None,
+            kiosk_locked: file.settings.kiosk.locked,
         }
     }
 
@@ -54,6 +60,8 @@ impl AppStatus {
             users: 0,
             paused: false,
             config_problem: Some(problem),
+            start_problem: None,
+            kiosk_locked: false,
         }
     }
 }

@@ -1,54 +1,87 @@
-//! The tray icon and its menu. [`view`] turns the app status into what the tray shows (pure, and
-//! tested); the rest wires that view into Tauri and routes menu clicks.
+//! The tray icon and its menu: [`crate::tray_view`] decides what they show (pure, tested); this
+//! module builds the Tauri menu from it, rebuilds it when the view changes, and turns clicks into
+//! engine commands. Menu ids are an enum, so a typo is a compile error rather than a dead item.
 
+use std::sync::Mutex;
+
+use relay_core::control::ManualOverride;
+use relay_core::presence::{Intent, WriteMode};
+use relay_engine::EngineCommand;
 use tauri::image::Image;
-use tauri::menu::{Menu, MenuEvent, MenuItem, PredefinedMenuItem};
+use tauri::menu::{Menu, MenuEvent, MenuItem, PredefinedMenuItem, Submenu};
 use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Manager, Runtime};
 
 use crate::settings_window;
-use crate::status::{AppStatus, Mode};
+use crate::tray_view::{
+    intent_label, view, For, Snooze, TrayIcon, TrayInput, TrayView, MESSAGE_PRESETS, QUICK_INTENTS,
+};
 
 const TRAY_ID: &str = "main";
 
-/// Menu entries. Ids are an enum so a typo is a compile error, not a dead menu item.
+/// What a menu item does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum MenuId {
-    Status,
-    OpenSettings,
+pub enum MenuAction {
+    /// A user line (informational).
+    Info,
+    SetStatus(Intent, For),
+    /// Back to the rules for everyone.
+    ClearStatus,
+    Message(usize),
+    ClearMessage,
+    Snooze(Snooze),
+    EndSnooze,
     TogglePause,
+    OpenSettings,
     Quit,
 }
 
-impl MenuId {
-    const ALL: [MenuId; 4] = [
-        MenuId::Status,
-        MenuId::OpenSettings,
-        MenuId::TogglePause,
-        MenuId::Quit,
-    ];
-
-    pub const fn id(self) -> &'static str {
+impl MenuAction {
+    pub fn id(self) -> String {
         match self {
-            MenuId::Status => "status",
-            MenuId::OpenSettings => "open-settings",
-            MenuId::TogglePause => "toggle-pause",
-            MenuId::Quit => "quit",
+            MenuAction::Info => "info".into(),
+            MenuAction::SetStatus(intent, until) => {
+                let until = For::ALL.iter().position(|f| *f == until).unwrap_or(0);
+                format!("set:{}:{until}", intent.as_str())
+            }
+            MenuAction::ClearStatus => "set:clear".into(),
+            MenuAction::Message(index) => format!("message:{index}"),
+            MenuAction::ClearMessage => "message:clear".into(),
+            MenuAction::Snooze(snooze) => format!(
+                "snooze:{}",
+                Snooze::ALL.iter().position(|s| *s == snooze).unwrap_or(0)
+            ),
+            MenuAction::EndSnooze => "snooze:end".into(),
+            MenuAction::TogglePause => "toggle-pause".into(),
+            MenuAction::OpenSettings => "open-settings".into(),
+            MenuAction::Quit => "quit".into(),
         }
     }
 
     pub fn from_id(id: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|item| item.id() == id)
+        let parts: Vec<&str> = id.split(':').collect();
+        Some(match parts.as_slice() {
+            ["info"] => MenuAction::Info,
+            ["set", "clear"] => MenuAction::ClearStatus,
+            ["set", intent, until] => MenuAction::SetStatus(
+                *QUICK_INTENTS.iter().find(|i| i.as_str() == *intent)?,
+                *For::ALL.get(until.parse::<usize>().ok()?)?,
+            ),
+            ["message", "clear"] => MenuAction::ClearMessage,
+            ["message", index] => {
+                let index = index.parse().ok()?;
+                (index < MESSAGE_PRESETS.len()).then_some(MenuAction::Message(index))?
+            }
+            ["snooze", "end"] => MenuAction::EndSnooze,
+            ["snooze", index] => {
+                MenuAction::Snooze(*Snooze::ALL.get(index.parse::<usize>().ok()?)?)
+            }
+            ["toggle-pause"] => MenuAction::TogglePause,
+            ["open-settings"] => MenuAction::OpenSettings,
+            ["quit"] => MenuAction::Quit,
+            _ => return None,
+        })
     }
-}
-
-/// The tray icons, one per visible state of the desk.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TrayIcon {
-    Simulated,
-    Available,
-    Paused,
-    Error,
 }
 
 impl TrayIcon {
@@ -56,93 +89,110 @@ impl TrayIcon {
         match self {
             TrayIcon::Simulated => include_bytes!("../icons/tray-simulated.png"),
             TrayIcon::Available => include_bytes!("../icons/tray-available.png"),
+            TrayIcon::Busy => include_bytes!("../icons/tray-busy.png"),
+            TrayIcon::DoNotDisturb => include_bytes!("../icons/tray-dnd.png"),
+            TrayIcon::Away => include_bytes!("../icons/tray-away.png"),
+            TrayIcon::Offline => include_bytes!("../icons/tray-offline.png"),
             TrayIcon::Paused => include_bytes!("../icons/tray-paused.png"),
             TrayIcon::Error => include_bytes!("../icons/tray-error.png"),
         }
     }
 }
 
-/// Everything the tray shows, derived from the status alone.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TrayView {
-    pub icon: TrayIcon,
-    pub tooltip: String,
-    pub status_line: String,
-    pub pause_label: &'static str,
+/// The view the menu was last built from (rebuilding an unchanged menu would close it under
+/// the person's pointer).
+struct Shown(Mutex<Option<TrayView>>);
+
+fn current_view<R: Runtime>(app: &AppHandle<R>) -> TrayView {
+    let state = crate::state(app);
+    let engine = state.engine_status();
+    let status = state.status().clone();
+    view(&TrayInput {
+        app: &status,
+        engine: engine.as_ref(),
+        now: state.clock.now(),
+    })
 }
 
-pub fn view(status: &AppStatus) -> TrayView {
-    let users = match status.users {
-        0 => "no users configured".to_owned(),
-        1 => "1 user".to_owned(),
-        n => format!("{n} users"),
-    };
-    let mode = match status.mode {
-        Mode::Simulated => "simulated tenant",
-        Mode::Tenant => "connected",
-    };
-    let (icon, state) = if status.config_problem.is_some() {
-        (TrayIcon::Error, "config needs attention")
-    } else if status.paused {
-        (TrayIcon::Paused, "automation paused")
-    } else if status.mode == Mode::Simulated {
-        (TrayIcon::Simulated, "running")
-    } else {
-        (TrayIcon::Available, "running")
-    };
-    TrayView {
-        icon,
-        tooltip: format!("Presence Relay: {state} ({mode}, {users})"),
-        status_line: format!("{mode}: {users}, {state}"),
-        pause_label: if status.paused {
-            "Resume automation"
-        } else {
-            "Pause automation"
-        },
+fn item<R: Runtime>(
+    app: &AppHandle<R>,
+    action: MenuAction,
+    text: &str,
+    enabled: bool,
+) -> tauri::Result<MenuItem<R>> {
+    MenuItem::with_id(app, action.id(), text, enabled, None::<&str>)
+}
+
+fn build_menu<R: Runtime>(app: &AppHandle<R>, view: &TrayView) -> tauri::Result<Menu<R>> {
+    let menu = Menu::new(app)?;
+    if let Some(header) = view.header {
+        menu.append(&MenuItem::new(app, header, false, None::<&str>)?)?;
     }
-}
+    for line in &view.user_lines {
+        menu.append(&MenuItem::new(app, line, false, None::<&str>)?)?;
+    }
+    menu.append(&PredefinedMenuItem::separator(app)?)?;
 
-/// Menu items whose text changes with the status.
-struct LiveItems<R: Runtime> {
-    status: MenuItem<R>,
-    pause: MenuItem<R>,
+    let set = Submenu::new(app, "Set status", true)?;
+    for intent in QUICK_INTENTS {
+        let per_intent = Submenu::new(app, intent_label(intent), true)?;
+        for until in For::ALL {
+            per_intent.append(&item(
+                app,
+                MenuAction::SetStatus(intent, until),
+                until.label(),
+                true,
+            )?)?;
+        }
+        set.append(&per_intent)?;
+    }
+    set.append(&PredefinedMenuItem::separator(app)?)?;
+    set.append(&item(
+        app,
+        MenuAction::ClearStatus,
+        "Back to automatic",
+        true,
+    )?)?;
+    menu.append(&set)?;
+
+    let messages = Submenu::new(app, "Status message", true)?;
+    for (index, text) in MESSAGE_PRESETS.iter().enumerate() {
+        messages.append(&item(app, MenuAction::Message(index), text, true)?)?;
+    }
+    messages.append(&item(app, MenuAction::ClearMessage, "No message", true)?)?;
+    menu.append(&messages)?;
+
+    let snooze = Submenu::new(app, &view.snooze_label, true)?;
+    for choice in Snooze::ALL {
+        snooze.append(&item(
+            app,
+            MenuAction::Snooze(choice),
+            choice.label(),
+            true,
+        )?)?;
+    }
+    if view.snoozed {
+        snooze.append(&item(app, MenuAction::EndSnooze, "End snooze now", true)?)?;
+    }
+    menu.append(&snooze)?;
+
+    if view.admin_items {
+        menu.append(&item(app, MenuAction::TogglePause, view.pause_label, true)?)?;
+        menu.append(&PredefinedMenuItem::separator(app)?)?;
+        menu.append(&item(
+            app,
+            MenuAction::OpenSettings,
+            "Open settings…",
+            true,
+        )?)?;
+        menu.append(&item(app, MenuAction::Quit, "Quit", true)?)?;
+    }
+    Ok(menu)
 }
 
 pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
-    let current = view(&crate::state(app).status());
-    let status = MenuItem::with_id(
-        app,
-        MenuId::Status.id(),
-        &current.status_line,
-        false,
-        None::<&str>,
-    )?;
-    let open = MenuItem::with_id(
-        app,
-        MenuId::OpenSettings.id(),
-        "Open settings…",
-        true,
-        None::<&str>,
-    )?;
-    let pause = MenuItem::with_id(
-        app,
-        MenuId::TogglePause.id(),
-        current.pause_label,
-        true,
-        None::<&str>,
-    )?;
-    let quit = MenuItem::with_id(app, MenuId::Quit.id(), "Quit", true, None::<&str>)?;
-    let menu = Menu::with_items(
-        app,
-        &[
-            &status,
-            &PredefinedMenuItem::separator(app)?,
-            &open,
-            &pause,
-            &PredefinedMenuItem::separator(app)?,
-            &quit,
-        ],
-    )?;
+    let current = current_view(app);
+    let menu = build_menu(app, &current)?;
     TrayIconBuilder::with_id(TRAY_ID)
         .icon(Image::from_bytes(current.icon.png())?)
         .tooltip(&current.tooltip)
@@ -150,51 +200,136 @@ pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
         .show_menu_on_left_click(true)
         .on_menu_event(on_menu_event)
         .build(app)?;
-    app.manage(LiveItems { status, pause });
+    app.manage(Shown(Mutex::new(Some(current))));
     Ok(())
 }
 
 fn on_menu_event<R: Runtime>(app: &AppHandle<R>, event: MenuEvent) {
-    let Some(item) = MenuId::from_id(event.id().as_ref()) else {
+    let Some(action) = MenuAction::from_id(event.id().as_ref()) else {
         tracing::warn!("unknown tray menu item {:?}", event.id());
         return;
     };
-    tracing::debug!("tray menu: {item:?}");
-    match item {
-        MenuId::Status => {}
-        MenuId::OpenSettings => settings_window::show(app),
-        MenuId::TogglePause => {
-            let paused = {
-                let state = crate::state(app);
-                let mut status = state.status();
-                status.paused = !status.paused;
-                status.paused
-            };
-            tracing::info!(
-                "automation {} from the tray",
-                if paused { "paused" } else { "resumed" }
-            );
-            refresh(app);
+    tracing::info!("tray menu: {action:?}");
+    let state = crate::state(app);
+    let now = state.clock.now();
+    let zone = state.zone;
+    let commands: Vec<EngineCommand> = match action {
+        MenuAction::Info => Vec::new(),
+        MenuAction::OpenSettings => {
+            settings_window::show(app);
+            Vec::new()
         }
-        MenuId::Quit => {
-            tracing::info!("quit from the tray");
-            app.exit(0);
+        MenuAction::Quit => {
+            crate::quit(app.clone());
+            Vec::new()
         }
+        MenuAction::TogglePause => {
+            let paused = state.engine_status().is_some_and(|s| s.paused);
+            vec![if paused {
+                EngineCommand::Resume
+            } else {
+                EngineCommand::Pause
+            }]
+        }
+        MenuAction::Snooze(choice) => vec![EngineCommand::Snooze(Some(choice.until(now, zone)))],
+        MenuAction::EndSnooze => vec![EngineCommand::Snooze(None)],
+        MenuAction::SetStatus(intent, until) => {
+            let until = until.until(now, zone);
+            for_each_user(app, |user| EngineCommand::Override {
+                user: user.user.clone(),
+                value: Some(ManualOverride {
+                    intent,
+                    mode: WriteMode::Assertive,
+                    message: user.message.clone().filter(|_| {
+                        matches!(user.reason, relay_core::evaluate::Reason::Override { .. })
+                    }),
+                    until,
+                }),
+            })
+        }
+        MenuAction::ClearStatus => for_each_user(app, |user| EngineCommand::Override {
+            user: user.user.clone(),
+            value: None,
+        }),
+        MenuAction::Message(index) => with_message(app, Some(MESSAGE_PRESETS[index]), now),
+        MenuAction::ClearMessage => with_message(app, None, now),
+    };
+    if commands.is_empty() {
+        return;
     }
+    let Some(sender) = state.engine_commands() else {
+        tracing::warn!("the relay is not running; the tray choice is ignored");
+        return;
+    };
+    tauri::async_runtime::spawn(async move {
+        for command in commands {
+            if sender.send(command).await.is_err() {
+                tracing::warn!("the engine has stopped; the tray choice is ignored");
+                return;
+            }
+        }
+    });
 }
 
-/// Re-renders icon, tooltip and menu texts from the current status.
+/// One command per configured user.
+fn for_each_user<R: Runtime>(
+    app: &AppHandle<R>,
+    command: impl Fn(&relay_engine::UserStatus) -> EngineCommand,
+) -> Vec<EngineCommand> {
+    crate::state(app)
+        .engine_status()
+        .map(|status| status.users.iter().map(command).collect())
+        .unwrap_or_default()
+}
+
+/// A message preset keeps what each person shows now and adds (or removes) the message, for an
+/// hour unless a manual choice with its own end is in effect.
+fn with_message<R: Runtime>(
+    app: &AppHandle<R>,
+    message: Option<&str>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Vec<EngineCommand> {
+    for_each_user(app, |user| {
+        let intent = match user.intent {
+            Intent::Release => Intent::Available,
+            other => other,
+        };
+        let until = match &user.reason {
+            relay_core::evaluate::Reason::Override { until, .. } => *until,
+            _ => Some(now + chrono::Duration::hours(1)),
+        };
+        EngineCommand::Override {
+            user: user.user.clone(),
+            value: Some(ManualOverride {
+                intent,
+                mode: WriteMode::Assertive,
+                message: message.map(str::to_owned),
+                until,
+            }),
+        }
+    })
+}
+
+/// Re-renders icon and tooltip, and the menu when its content changed.
 pub fn refresh<R: Runtime>(app: &AppHandle<R>) {
-    let current = view(&crate::state(app).status());
+    let current = current_view(app);
     let result = (|| -> tauri::Result<()> {
-        if let Some(tray) = app.tray_by_id(TRAY_ID) {
+        let Some(tray) = app.tray_by_id(TRAY_ID) else {
+            return Ok(());
+        };
+        let Some(shown) = app.try_state::<Shown>() else {
+            return Ok(());
+        };
+        let mut last = shown.0.lock().unwrap_or_else(|p| p.into_inner());
+        if last.as_ref() == Some(&current) {
+            return Ok(());
+        }
+        if last.as_ref().map(|v| v.icon) != Some(current.icon) {
             tray.set_icon(Some(Image::from_bytes(current.icon.png())?))?;
-            tray.set_tooltip(Some(&current.tooltip))?;
         }
-        if let Some(items) = app.try_state::<LiveItems<R>>() {
-            items.status.set_text(&current.status_line)?;
-            items.pause.set_text(current.pause_label)?;
-        }
+        tray.set_tooltip(Some(&current.tooltip))?;
+        tray.set_menu(Some(build_menu(app, &current)?))?;
+        *last = Some(current);
         Ok(())
     })();
     if let Err(err) = result {
@@ -206,54 +341,41 @@ pub fn refresh<R: Runtime>(app: &AppHandle<R>) {
 mod tests {
     use super::*;
 
-    fn status() -> AppStatus {
-        AppStatus {
-            mode: Mode::Simulated,
-            users: 0,
-            paused: false,
-            config_problem: None,
-        }
-    }
-
     #[test]
     fn menu_ids_round_trip() {
-        for item in MenuId::ALL {
-            assert_eq!(MenuId::from_id(item.id()), Some(item));
+        let mut actions = vec![
+            MenuAction::Info,
+            MenuAction::ClearStatus,
+            MenuAction::ClearMessage,
+            MenuAction::EndSnooze,
+            MenuAction::TogglePause,
+            MenuAction::OpenSettings,
+            MenuAction::Quit,
+        ];
+        for intent in QUICK_INTENTS {
+            for until in For::ALL {
+                actions.push(MenuAction::SetStatus(intent, until));
+            }
         }
-        assert_eq!(MenuId::from_id("nope"), None);
-    }
-
-    #[test]
-    fn simulated_mode_says_so() {
-        let view = view(&status());
-        assert_eq!(view.icon, TrayIcon::Simulated);
-        assert!(view.tooltip.contains("simulated tenant"));
-        assert!(view.status_line.contains("no users configured"));
-        assert_eq!(view.pause_label, "Pause automation");
-    }
-
-    #[test]
-    fn paused_shows_the_paused_icon_and_offers_resume() {
-        let view = view(&AppStatus {
-            paused: true,
-            mode: Mode::Tenant,
-            users: 2,
-            ..status()
-        });
-        assert_eq!(view.icon, TrayIcon::Paused);
-        assert_eq!(view.pause_label, "Resume automation");
-        assert!(view.tooltip.contains("2 users"));
-    }
-
-    #[test]
-    fn a_config_problem_wins_over_everything() {
-        let view = view(&AppStatus {
-            paused: true,
-            config_problem: Some("moved aside".into()),
-            ..status()
-        });
-        assert_eq!(view.icon, TrayIcon::Error);
-        assert!(view.tooltip.contains("config needs attention"));
+        actions.extend((0..MESSAGE_PRESETS.len()).map(MenuAction::Message));
+        actions.extend(Snooze::ALL.map(MenuAction::Snooze));
+        for action in actions {
+            assert_eq!(
+                MenuAction::from_id(&action.id()),
+                Some(action),
+                "{}",
+                action.id()
+            );
+        }
+        for bad in [
+            "nope",
+            "set:release:0",
+            "set:away:9",
+            "message:99",
+            "snooze:7",
+        ] {
+            assert_eq!(MenuAction::from_id(bad), None, "{bad}");
+        }
     }
 
     #[test]
@@ -261,6 +383,10 @@ mod tests {
         for icon in [
             TrayIcon::Simulated,
             TrayIcon::Available,
+            TrayIcon::Busy,
+            TrayIcon::DoNotDisturb,
+            TrayIcon::Away,
+            TrayIcon::Offline,
             TrayIcon::Paused,
             TrayIcon::Error,
         ] {

@@ -1,7 +1,5 @@
 //! The shell's commands through Tauri's IPC layer on the mock runtime (no display needed).
 
-use std::sync::Mutex;
-
 use presence_relay_app::{configure, AppState, AppStatus};
 use relay_config::AppPaths;
 use serde_json::json;
@@ -11,13 +9,13 @@ use tauri::webview::InvokeRequest;
 use tauri::{Manager, WebviewWindowBuilder};
 
 fn app(status: AppStatus) -> tauri::App<tauri::test::MockRuntime> {
-    let state = AppState {
-        paths: AppPaths {
+    let state = AppState::new(
+        AppPaths {
             config_dir: "/tmp/presence-relay-test/config".into(),
             log_dir: "/tmp/presence-relay-test/logs".into(),
         },
-        status: Mutex::new(status),
-    };
+        status,
+    );
     configure(mock_builder(), state)
         .build(mock_context(noop_assets()))
         .expect("mock app builds")
@@ -61,6 +59,8 @@ fn simulated() -> AppStatus {
         users: 0,
         paused: false,
         config_problem: None,
+        start_problem: None,
+        kiosk_locked: false,
     }
 }
 

@@ -68,16 +68,16 @@ open_menu() {
   fail "the tray menu did not open"
 }
 
-# choose N: moves N rows down the open menu and activates that row. Rows: status, separator,
-# Open settings, Pause, separator, Quit. Keyboard navigation is steadier than coordinates: Down
-# moves over sensitive items only.
+# choose N: moves N rows down the open menu and activates that row. Sensitive rows: Set status,
+# Status message, Snooze, Pause, Open settings, Quit (the user lines above them are insensitive).
+# Keyboard navigation is steadier than coordinates: Down moves over sensitive items only.
 choose() {
   local downs=$1
   for _ in $(seq "$downs"); do xdotool key --clearmodifiers Down; sleep 0.1; done
   xdotool key --clearmodifiers Return
 }
-choose_open_settings() { choose 1; }
-choose_quit() { choose 3; }
+choose_open_settings() { choose 5; }
+choose_quit() { choose 6; }
 
 # exited_within SECONDS PID: true when PID (a child of this shell) exits within SECONDS; sets
 # exit_code to its status.

@@ -1,46 +1,30 @@
 import { describe, expect, it, vi } from "vitest";
 
 import { mountApp } from "./app";
-import type { AppInfo, Backend } from "./backend";
 import { toUiError } from "./backend";
 import { strings } from "./strings";
+import { fakeBackend } from "./testing/fakeBackend";
 
-function fakeBackend(info: Partial<AppInfo> = {}, fail?: unknown): Backend & { ready: string[] } {
-  const ready: string[] = [];
-  return {
-    ready,
-    appInfo: () =>
-      fail === undefined
-        ? Promise.resolve({
-            version: "0.1.0",
-            configFile: "/tmp/relay/config.json",
-            mode: "simulated",
-            users: 0,
-            configProblem: null,
-            ...info,
-          })
-        : Promise.reject(fail),
-    uiReady: (page) => {
-      ready.push(page);
-      return Promise.resolve();
-    },
-  };
+function navButton(root: HTMLElement, title: string): HTMLButtonElement {
+  const found = [...root.querySelectorAll<HTMLButtonElement>("nav button")].find((b) => b.textContent === title);
+  if (found === undefined) throw new Error(`no nav button ${title}`);
+  return found;
 }
 
 describe("settings window", () => {
-  it("says clearly when nothing real is being changed", async () => {
+  it("says clearly when nothing real is being changed, and renders the overview first", async () => {
     const root = document.createElement("div");
     const backend = fakeBackend();
     await mountApp(root, backend);
     expect(root.querySelector(".badge")?.textContent).toBe(strings.modeSimulated);
-    expect(root.textContent).toContain("nothing real is being changed");
+    expect(root.querySelector(".demo-banner")?.textContent).toContain("nothing real is being changed");
     expect(root.textContent).toContain(strings.noUsers);
     expect(backend.ready).toEqual(["overview"]);
   });
 
   it("shows a connected tenant without the simulation notice", async () => {
     const root = document.createElement("div");
-    await mountApp(root, fakeBackend({ mode: "tenant", users: 2 }));
+    await mountApp(root, fakeBackend({ mode: "tenant", demo: false, users: 2 }));
     expect(root.querySelector(".badge")?.textContent).toBe(strings.modeTenant);
     expect(root.textContent).not.toContain("nothing real is being changed");
     expect(root.textContent).toContain("2 users");
@@ -55,27 +39,83 @@ describe("settings window", () => {
 
   it("offers a retry when the app does not answer, and the retry works", async () => {
     const root = document.createElement("div");
-    const failing = fakeBackend({}, { code: "internal", message: "boom" });
-    await mountApp(root, failing);
+    const backend = fakeBackend();
+    backend.failing.appInfo = { code: "internal", message: "boom" };
+    await mountApp(root, backend);
     expect(root.querySelector("[role=alert]")?.textContent).toContain("boom");
-    const healthy = fakeBackend();
-    const appInfo = vi.spyOn(healthy, "appInfo");
-    failing.appInfo = healthy.appInfo;
-    failing.uiReady = healthy.uiReady;
-    root.querySelector("button")?.dispatchEvent(new MouseEvent("click"));
+    delete backend.failing.appInfo;
+    const appInfo = vi.spyOn(backend, "appInfo");
+    root.querySelector("button")?.click();
     await vi.waitFor(() => expect(root.querySelector(".badge")).not.toBeNull());
     expect(appInfo).toHaveBeenCalledOnce();
+  });
+
+  it("navigates with buttons, marks the current page and reports each page rendered", async () => {
+    const root = document.createElement("div");
+    const backend = fakeBackend();
+    await mountApp(root, backend);
+    const pages = [...root.querySelectorAll<HTMLButtonElement>("nav button")];
+    expect(pages.map((b) => b.textContent)).toEqual([
+      strings.overviewTitle,
+      strings.connectionTitle,
+      strings.usersTitle,
+      strings.rulesTitle,
+      strings.signalsTitle,
+      strings.activityTitle,
+      strings.settingsTitle,
+    ]);
+    expect(pages.every((b) => b.type === "button")).toBe(true);
+    for (const button of pages.slice(1)) {
+      button.click();
+      await vi.waitFor(() => expect(button.getAttribute("aria-current")).toBe("page"));
+      await vi.waitFor(() => expect(root.querySelector("main h1")?.textContent).toBe(button.textContent));
+    }
+    await vi.waitFor(() =>
+      expect(backend.ready).toEqual(["overview", "connection", "users", "rules", "signals", "activity", "settings"]),
+    );
+  });
+
+  it("pauses and resumes from the overview", async () => {
+    const root = document.createElement("div");
+    const backend = fakeBackend();
+    await mountApp(root, backend);
+    const pause = [...root.querySelectorAll("button")].find((b) => b.textContent === strings.pause);
+    pause?.click();
+    await vi.waitFor(() => expect(backend.controls).toEqual([{ action: "pause" }]));
+    backend.emitStatus({ ...backend.statusView, paused: true });
+    await vi.waitFor(() => expect(root.textContent).toContain(strings.statePaused));
+    expect([...root.querySelectorAll("button")].some((b) => b.textContent === strings.resume)).toBe(true);
+  });
+
+  it("keeps settings behind the PIN while the kiosk lock is on", async () => {
+    const root = document.createElement("div");
+    const backend = fakeBackend({ kiosk: { locked: true, pinSet: true, unlocked: false } });
+    await mountApp(root, backend);
+    navButton(root, strings.rulesTitle).click();
+    await vi.waitFor(() => expect(root.querySelector("main h1")?.textContent).toBe(strings.kioskLockedTitle));
+    const pin = root.querySelector<HTMLInputElement>("input[name=pin]");
+    expect(pin?.type).toBe("password");
+    expect(root.querySelector(`label[for="${pin?.id}"]`)?.textContent).toBe(strings.kioskPin);
+    pin!.value = "0000";
+    root.querySelector("form")?.dispatchEvent(new Event("submit", { cancelable: true }));
+    await vi.waitFor(() => expect(root.textContent).toContain(strings.wrongPin));
+    root.querySelector<HTMLInputElement>("input[name=pin]")!.value = "4711";
+    root.querySelector("form")?.dispatchEvent(new Event("submit", { cancelable: true }));
+    await vi.waitFor(() => expect(root.querySelector("main h1")?.textContent).toBe(strings.rulesTitle));
   });
 });
 
 describe("toUiError", () => {
-  it("keeps code and message of a structured error", () => {
-    expect(toUiError({ code: "keyring_unavailable", message: "locked" })).toEqual({
-      code: "keyring_unavailable",
-      message: "locked",
+  it("keeps code, message and issues of a structured error", () => {
+    const issues = [{ severity: "error", pointer: "/users/0/object_id", message: "not a GUID" }];
+    expect(toUiError({ code: "invalid_config", message: "bad", issues })).toEqual({
+      code: "invalid_config",
+      message: "bad",
+      issues,
     });
   });
-  it("wraps anything else", () => {
-    expect(toUiError("plain")).toEqual({ code: "unknown", message: "plain" });
+  it("wraps anything else as internal", () => {
+    expect(toUiError("plain")).toEqual({ code: "internal", message: "plain" });
+    expect(toUiError({ code: "no_such_code", message: "m" }).code).toBe("internal");
   });
 });

@@ -47,6 +47,12 @@ pub enum Command {
     /// Run the simulated tenant (a local Microsoft Graph + sign-in emulator) until Ctrl+C, and
     /// print its URLs and demo credentials.
     Simulator(SimulatorArgs),
+    /// Test rules against a scripted timeline of signals (docs/SIMULATE.md): replays it in
+    /// virtual time through the engine against the simulated tenant and prints, per person over
+    /// time, the intent and the rule behind it, the writes made and what Teams shows. The same
+    /// input always prints the same output. Exits 2 listing every problem of a bad timeline or
+    /// config, each with its place.
+    Simulate(SimulateArgs),
     /// Look into a calendar (ICS file or URL) the way the rules see it.
     #[command(subcommand)]
     Calendar(CalendarCommand),
@@ -107,6 +113,25 @@ pub struct SimulatorArgs {
     /// Seed for the generated IDs and the demo secret.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
+}
+
+#[derive(Debug, clap::Args)]
+#[command(
+    group(ArgGroup::new("input").required(true).args(["timeline", "schema"])),
+    after_help = "Example: presence-relay simulate --timeline docs/examples/timeline.json"
+)]
+pub struct SimulateArgs {
+    /// The timeline (JSON, see docs/SIMULATE.md); `-` reads standard input.
+    #[arg(long, value_name = "FILE")]
+    pub timeline: Option<PathBuf>,
+    /// The config to replay with. Default: the timeline's own `config`, else the config in use,
+    /// else the starter set of `config example`. Its users are played by the timeline's people
+    /// in order.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Print the JSON Schema of timeline files instead (for editors).
+    #[arg(long, conflicts_with_all = ["timeline", "config"])]
+    pub schema: bool,
 }
 
 #[derive(Debug, Subcommand)]

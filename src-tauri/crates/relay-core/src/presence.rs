@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 /// What the desk wants Teams to show for a user.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Intent {
     Available,
@@ -91,6 +92,7 @@ impl Intent {
 
 /// How an intent is written.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum WriteMode {
     /// Only our own presence session; a Teams client the person runs still counts.

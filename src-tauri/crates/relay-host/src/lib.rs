@@ -10,6 +10,7 @@
 
 mod calendars;
 pub mod config_watch;
+pub mod connect;
 pub mod tenant;
 pub mod translate;
 
@@ -32,6 +33,7 @@ use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 pub use config_watch::ConfigChange;
+pub use connect::{configured_tenant, system_zone, ConnectError};
 pub use tenant::{Tenant, TenantError};
 pub use translate::{Forward, SignalTranslator};
 

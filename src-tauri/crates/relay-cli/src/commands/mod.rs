@@ -9,6 +9,7 @@ mod credentials;
 mod presence;
 mod run;
 mod signals;
+mod simulate;
 mod simulator;
 mod until_done;
 
@@ -39,6 +40,7 @@ pub fn run(command: Command, json: bool) -> ExitCode {
         Command::Signals => signals::run(json),
         Command::Calendar(command) => calendar::run(command, json),
         Command::Simulator(args) => simulator::run(args, json),
+        Command::Simulate(args) => simulate::run(args, &paths, json),
     };
     match result {
         Ok(code) => exit::code(code),

@@ -14,6 +14,7 @@ pub const CURRENT_SCHEMA_VERSION: u32 = 1;
 
 /// Presence Relay configuration. Secrets are never stored here: they live in the OS keyring.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct ConfigFile {
     /// Version of this file's layout. Older versions are migrated on load.
@@ -55,6 +56,7 @@ impl ConfigFile {
 
 /// The Microsoft cloud the tenant lives in.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Cloud {
     /// Worldwide Microsoft 365, including GCC.
@@ -81,6 +83,7 @@ impl Cloud {
 
 /// How the app proves who it is. The secret or certificate itself is in the OS keyring.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum CredentialKind {
     #[default]
@@ -90,6 +93,7 @@ pub enum CredentialKind {
 
 /// The Entra application registration (application permission Presence.ReadWrite.All).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct Connection {
     #[serde(default)]
@@ -111,6 +115,7 @@ pub struct Connection {
 
 /// A person whose presence this machine keeps.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct User {
     /// Shown in the tray and the UI.
@@ -121,6 +126,7 @@ pub struct User {
 
 /// A calendar that rules can consult.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct Calendar {
     /// Short name that rules use to refer to this calendar, e.g. `front-desk`.
@@ -131,6 +137,7 @@ pub struct Calendar {
 
 /// An ICS file on this machine or an ICS URL (`https://` or `webcal://`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum CalendarSource {
     /// Path of an `.ics` file; it is watched for changes.
@@ -141,6 +148,7 @@ pub enum CalendarSource {
 
 /// One rule: when every condition holds, the action applies to the rule's users.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct Rule {
     /// A name people recognise in the tray, the audit log and error messages.
@@ -172,6 +180,38 @@ pub enum Targets {
     Named(Vec<String>),
 }
 
+// By hand: ts-rs cannot see through `all_marker`, and refuses a `type` override on an untagged
+// enum, so the wire shape is spelled out here.
+#[cfg(feature = "ts")]
+impl ts_rs::TS for Targets {
+    type WithoutGenerics = Self;
+    type OptionInnerType = Self;
+
+    fn docs() -> Option<String> {
+        Some("/** `\"all\"` or a list of user object IDs. */\n".to_owned())
+    }
+
+    fn name(_: &ts_rs::Config) -> String {
+        "Targets".to_owned()
+    }
+
+    fn inline(_: &ts_rs::Config) -> String {
+        "\"all\" | Array<string>".to_owned()
+    }
+
+    fn decl(config: &ts_rs::Config) -> String {
+        format!("type Targets = {};", Self::inline(config))
+    }
+
+    fn decl_concrete(config: &ts_rs::Config) -> String {
+        Self::decl(config)
+    }
+
+    fn output_path() -> Option<std::path::PathBuf> {
+        Some(std::path::PathBuf::from("Targets.ts"))
+    }
+}
+
 /// The literal `"all"`.
 #[derive(JsonSchema)]
 #[allow(dead_code)] // only describes the schema of `Targets::All`
@@ -199,6 +239,7 @@ mod all_marker {
 
 /// Conditions of a rule. Each one is optional; those present must all hold.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct Conditions {
     /// The screen is locked (`true`) or unlocked (`false`), optionally for a while.
@@ -226,6 +267,7 @@ pub struct Conditions {
 
 /// Screen lock condition.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct ScreenCondition {
     /// `true`: locked; `false`: unlocked.
@@ -237,6 +279,7 @@ pub struct ScreenCondition {
 
 /// How a calendar block shows its owner.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ShowAs {
     Free,
@@ -248,6 +291,7 @@ pub enum ShowAs {
 
 /// Calendar condition: the named calendar currently shows one of these states.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct CalendarCondition {
     /// The `id` of an entry in `calendars`.
@@ -261,6 +305,7 @@ pub struct CalendarCondition {
 
 /// Day of the week.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Weekday {
     Mon,
@@ -274,6 +319,7 @@ pub enum Weekday {
 
 /// A weekly window such as lunch (12:00-13:00) or night (20:00-07:00, wrapping past midnight).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct TimeWindow {
     /// Days on which the window starts. Empty: every day.
@@ -290,6 +336,7 @@ pub struct TimeWindow {
 
 /// Machine transitions a rule can react to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum MachineState {
     Suspending,
@@ -298,6 +345,7 @@ pub enum MachineState {
 
 /// What to show.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct Action {
     pub intent: Intent,
@@ -327,6 +375,7 @@ impl Action {
 
 /// App behaviour.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
     /// Start the tray app when the user logs in.
@@ -357,6 +406,7 @@ impl Default for Settings {
 
 /// How the engine damps flapping signals and how long writes live by default.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct EngineSettings {
     /// After someone was idle, input must go on this many seconds before they count as back
@@ -401,6 +451,7 @@ impl Default for EngineSettings {
 
 /// Log verbosity.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum LogLevel {
     Error,
@@ -425,6 +476,7 @@ impl LogLevel {
 
 /// Desktop notifications.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct NotificationSettings {
     /// Notify about problems that need a person (consent missing, secret expiring, offline).
@@ -446,6 +498,7 @@ impl Default for NotificationSettings {
 
 /// Kiosk lock: hides admin items from the tray and puts settings behind a PIN.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct KioskSettings {
     #[serde(default)]
