@@ -17,10 +17,10 @@ run_packages=(
 )
 test_packages=(
   xvfb xauth                 # a display for the real app
-  webkit2gtk-driver          # WebDriver for UI end-to-end tests
+  webkit2gtk-driver          # WebKitWebDriver, for the settings window's end-to-end tests (tests/e2e)
   dunst                      # a notification daemon to receive test notifications
   trayer xdotool x11-utils   # an XEmbed tray to click the icon in, and tools to drive it
-  imagemagick                # screenshots of the smoke test
+  imagemagick                # screenshots of the smoke and tray quick-set tests
   clang                      # the macOS cross-check (objc2's build script calls cc -arch)
   python3                    # small helpers in the test scripts
 )

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs what is missing, then runs every check Presence Relay has: formatting, lints (also for
 # the Windows and macOS targets), the UI's type check and unit tests, all Rust tests (with a real
-# gnome-keyring in a private D-Bus session), and the smoke test of the real app under Xvfb.
-# Ends with one summary line of all tests run. Logs and screenshots go to target/test-logs and
-# target/smoke.
+# gnome-keyring in a private D-Bus session), and the real app under Xvfb: the smoke test, the tray
+# quick-set test and the WebDriver end-to-end tests of the settings window. Ends with one summary
+# line of all tests run. Logs and screenshots go to target/test-logs, target/smoke and target/e2e.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -51,7 +51,24 @@ timeout 300 xvfb-run -a -s '-screen 0 1280x800x24' dbus-run-session -- \
 smoke_passed=$(grep -c '^ok - ' "$logs/smoke.log" || true)
 passed=$((passed + smoke_passed))
 
+step "Tray quick set and Quit against a standalone simulated tenant (keyring, XEmbed tray)"
+timeout 300 xvfb-run -a -s '-screen 0 1280x800x24' dbus-run-session -- tests/with-keyring.sh \
+  tests/smoke/tray-quick-set.sh target/debug/presence-relay target/smoke 2>&1 | tee "$logs/quick-set.log"
+quick_set_passed=$(grep -c '^ok - ' "$logs/quick-set.log" || true)
+passed=$((passed + quick_set_passed))
+
+step "End-to-end: the settings window over WebDriver (simulated tenant, fake logind, keyring)"
+cargo build --locked -p relay-signals --features testing --example fake-logind
+timeout 600 xvfb-run -a -s '-screen 0 1280x800x24' dbus-run-session -- tests/with-keyring.sh \
+  tests/e2e/run.sh target/debug/presence-relay target/debug/examples/fake-logind target/e2e 2>&1 |
+  tee "$logs/e2e.log"
+tap_total() { awk -v key="$1" '$1 == "#" && $2 == key {n = $3} END {print n + 0}' "$logs/e2e.log"; }
+passed=$((passed + $(tap_total pass))) failed=$((failed + $(tap_total fail)))
+skipped=$(tap_total skipped)
+
 echo
-echo "Screenshots: target/smoke/*.png   Logs: target/test-logs/"
-echo "all tests: $passed passed, $failed failed"
+echo "Screenshots: target/smoke/*.png, target/e2e/*.png   Logs: target/test-logs/"
+summary="all tests: $passed passed, $failed failed"
+if [ "$skipped" -gt 0 ]; then summary+=", $skipped skipped (see e2e.log: commands the shell lacks)"; fi
+echo "$summary"
 [ "$failed" -eq 0 ]

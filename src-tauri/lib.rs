@@ -11,12 +11,16 @@ pub mod tray_view;
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 
+use relay_api::StatusView;
 use relay_config::{AppPaths, ConfigParser, ConfigStore, LoadOutcome};
 use relay_core::clock::{Clock, SystemClock};
 use relay_core::config::ValidConfig;
 use relay_engine::{EngineCommand, EngineStatus};
-use relay_host::{Host, HostSetup, Tenant};
-use tauri::{Emitter, Manager, RunEvent, Runtime};
+use relay_host::{Host, HostSetup, LatestSignals, Tenant};
+use relay_secrets::{KeyringStore, SecretStore};
+use relay_settings::Settings;
+use relay_signals::HealthMap;
+use tauri::{Emitter, Manager, RunEvent, Runtime, WindowEvent};
 use tokio::sync::{mpsc, watch};
 
 pub use console::attach_parent_console;
@@ -32,12 +36,18 @@ pub struct AppState {
     host: tokio::sync::Mutex<Option<Host>>,
     /// Quick handles onto the engine for the tray and commands (no await needed).
     engine: Mutex<Option<EngineLink>>,
+    /// What the settings window's commands read and change (config file, keyring, kiosk lock).
+    settings: Arc<Settings>,
 }
 
 #[derive(Clone, Debug)]
-struct EngineLink {
+pub(crate) struct EngineLink {
     commands: mpsc::Sender<EngineCommand>,
     status: watch::Receiver<EngineStatus>,
+    signal_health: watch::Receiver<HealthMap>,
+    latest_signals: watch::Receiver<LatestSignals>,
+    /// Presence goes to the built-in simulated tenant.
+    simulated: bool,
 }
 
 impl std::fmt::Debug for AppState {
@@ -52,6 +62,9 @@ impl std::fmt::Debug for AppState {
 
 impl AppState {
     pub fn new(paths: AppPaths, status: AppStatus) -> Self {
+        let secrets = KeyringStore::open(KeyringStore::DEFAULT_TIMEOUT)
+            .map(|keyring| Arc::new(keyring) as Arc<dyn SecretStore>);
+        let settings = Settings::new(paths.config_file(), paths.log_dir.clone(), secrets);
         Self {
             paths,
             status: Mutex::new(status),
@@ -59,7 +72,14 @@ impl AppState {
             zone: relay_host::system_zone(),
             host: tokio::sync::Mutex::new(None),
             engine: Mutex::new(None),
+            settings: Arc::new(settings),
         }
+    }
+
+    /// Other settings than the OS keyring and the app's paths (tests: a `MemoryStore`).
+    pub fn with_settings(mut self, settings: Settings) -> Self {
+        self.settings = Arc::new(settings);
+        self
     }
 
     /// A poisoned lock only means a panic elsewhere; the status is plain data and still usable.
@@ -69,7 +89,7 @@ impl AppState {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    fn engine_link(&self) -> Option<EngineLink> {
+    pub(crate) fn engine_link(&self) -> Option<EngineLink> {
         self.engine
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -157,9 +177,30 @@ pub fn run_tray() -> ExitCode {
 pub fn configure<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
     builder
         .manage(state)
+        .on_window_event(|window, event| {
+            // An unlocked window stays unlocked only until it closes.
+            if let WindowEvent::Destroyed = event {
+                crate::state(window.app_handle())
+                    .settings
+                    .window_closed(window.label());
+            }
+        })
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
-            commands::ui_ready
+            commands::ui_ready,
+            commands::status,
+            commands::config_get,
+            commands::config_validate,
+            commands::config_save,
+            commands::connection_get,
+            commands::connection_set,
+            commands::connection_clear,
+            commands::connection_test,
+            commands::signals,
+            commands::audit_query,
+            commands::control,
+            commands::settings_set_pin,
+            commands::kiosk_unlock,
         ])
 }
 
@@ -169,6 +210,8 @@ const SHOW_SETTINGS_AT_START_ENV: &str = "PRESENCE_RELAY_SHOW_SETTINGS";
 /// Starts the relay (tenant, sources, engine) and keeps the tray and window in step with it.
 async fn start_relay<R: Runtime>(app: tauri::AppHandle<R>, config: ValidConfig) {
     let state = crate::state(&app);
+    apply_start_at_login(config.file().settings.start_at_login);
+    state.status().start_problem = None;
     let tenant = match &config.file().connection {
         None => Tenant::Simulated,
         Some(connection) => match relay_host::configured_tenant(connection) {
@@ -176,6 +219,12 @@ async fn start_relay<R: Runtime>(app: tauri::AppHandle<R>, config: ValidConfig) 
             Err(err) => {
                 tracing::error!("cannot start: {err}");
                 state.status().start_problem = Some(err.to_string());
+                if let relay_host::ConnectError::Keyring(_) = err {
+                    notify_now(relay_notify::Note {
+                        title: "The OS keyring cannot be used".into(),
+                        body: err.to_string(),
+                    });
+                }
                 tray::refresh(&app);
                 return;
             }
@@ -192,6 +241,7 @@ async fn start_relay<R: Runtime>(app: tauri::AppHandle<R>, config: ValidConfig) 
         audit_dir: state.paths.log_dir.clone(),
         watch_config: Some(state.paths.config_file()),
         local_zone: state.zone,
+        notifier: Some(Arc::new(relay_notify::DesktopNotifier)),
     };
     let host = match Host::start(
         setup,
@@ -217,12 +267,16 @@ async fn start_relay<R: Runtime>(app: tauri::AppHandle<R>, config: ValidConfig) 
     }
     let mut status = host.status();
     let mut problem = host.config_problem();
+    let mut restart = host.restart_needed();
     *state
         .engine
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(EngineLink {
         commands: host.commands(),
         status: status.clone(),
+        signal_health: host.signal_health(),
+        latest_signals: host.latest_signals(),
+        simulated: host.simulator().is_some(),
     });
     *state.host.lock().await = Some(host);
     tracing::info!("relay running");
@@ -236,12 +290,69 @@ async fn start_relay<R: Runtime>(app: tauri::AppHandle<R>, config: ValidConfig) 
                 if changed.is_err() { break }
                 state.status().config_problem = problem.borrow_and_update().clone();
             }
+            changed = restart.changed() => {
+                if changed.is_err() { break }
+                let next = restart.borrow_and_update().clone();
+                if let Some(next) = next {
+                    restart_relay(app.clone(), *next);
+                    return;
+                }
+            }
             _ = minute.tick() => {}
         }
-        let now = status.borrow_and_update().clone();
-        let _ = app.emit("status-changed", &now);
+        let now = StatusView::from(&*status.borrow_and_update());
+        if let Err(err) = app.emit("status-changed", &now) {
+            tracing::debug!("status-changed not delivered: {err}");
+        }
         tray::refresh(&app);
     }
+}
+
+/// A new connection (wizard, `credentials set`): release what the running relay holds, then
+/// start one with the new config.
+fn restart_relay<R: Runtime>(app: tauri::AppHandle<R>, config: ValidConfig) {
+    tauri::async_runtime::spawn(async move {
+        let state = crate::state(&app);
+        *state
+            .engine
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = None;
+        let host = state.host.lock().await.take();
+        if let Some(host) = host {
+            tracing::info!("the connection changed: restarting the relay");
+            host.shutdown().await;
+        }
+        {
+            let mut status = state.status();
+            status.mode = if config.file().connection.is_some() {
+                Mode::Tenant
+            } else {
+                Mode::Simulated
+            };
+            status.users = config.file().users.len();
+        }
+        start_relay(app.clone(), config).await;
+    });
+}
+
+/// Makes the start-at-login entry match the setting (on by default for new installs).
+fn apply_start_at_login(enabled: bool) {
+    match relay_autostart::apply(enabled) {
+        Ok(relay_autostart::Applied::Unchanged) => {}
+        Ok(applied) => tracing::info!("start at login: {applied:?}"),
+        Err(err) => tracing::warn!("start at login: {err}"),
+    }
+}
+
+/// Shows one notification off the async runtime (a blocking D-Bus call); a desktop without a
+/// notification daemon is only logged.
+fn notify_now(note: relay_notify::Note) {
+    tauri::async_runtime::spawn_blocking(move || {
+        use relay_notify::Notifier as _;
+        if let Err(err) = relay_notify::DesktopNotifier.show(&note) {
+            tracing::info!("{err}");
+        }
+    });
 }
 
 /// Quit: release what we hold (bounded), then end the app with exit code 0.

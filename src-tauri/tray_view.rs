@@ -1,7 +1,7 @@
 //! What the tray shows and what its items mean, from the status alone (pure: time and zone are
 //! passed in). `tray.rs` turns this into Tauri menus and routes clicks.
 
-use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 use relay_core::graph_presence::Availability;
 use relay_core::presence::Intent;
@@ -100,18 +100,8 @@ pub const MESSAGE_PRESETS: [&str; 4] = [
     "Working elsewhere today",
 ];
 
-/// The next midnight in `zone` after `now` (a day without a midnight, at a DST change, falls
-/// back to 24 hours from now).
-pub fn next_local_midnight(now: DateTime<Utc>, zone: Tz) -> DateTime<Utc> {
-    let local = now.with_timezone(&zone).date_naive();
-    local
-        .succ_opt()
-        .and_then(|day| {
-            zone.from_local_datetime(&day.and_time(NaiveTime::MIN))
-                .earliest()
-        })
-        .map_or(now + Duration::hours(24), |t| t.with_timezone(&Utc))
-}
+/// The next local midnight: the tray's "until tomorrow" and the window's are the same moment.
+pub use relay_settings::control::next_local_midnight;
 
 /// Everything the tray shows.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -272,6 +262,7 @@ fn remaining(left: Duration) -> String {
 
 #[cfg(test)]
 mod tests {
+    use chrono::TimeZone;
     use relay_core::evaluate::Reason;
     use relay_core::graph_presence::Activity;
     use relay_core::presence::WriteMode;

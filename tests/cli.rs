@@ -283,3 +283,100 @@ fn calendar_inspect_prints_the_golden_blocks() {
         text(&bad.stderr)
     );
 }
+
+#[test]
+fn audit_filters_and_exports_csv_and_json_lines() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let logs = dir.path().join("logs");
+    std::fs::create_dir_all(&logs).expect("log dir");
+    let line = |at: &str, decided_by: &str, result: &str| {
+        serde_json::json!({
+            "at": at, "user": "3f1c2a9e-8b7d-4e6f-9a01-23456789abcd", "decided_by": decided_by,
+            "write": "setPresence Away/Away PT15M", "result": result, "request_id": null
+        })
+        .to_string()
+    };
+    let log = [
+        line("2026-03-02T08:00:00Z", "rule: Lunch", "ok"),
+        line("2026-03-02T08:05:00Z", "manual override", "ok"),
+        line("2026-03-02T08:10:00Z", "rule: Lunch", "TooManyRequests"),
+    ]
+    .join("\n");
+    std::fs::write(logs.join("audit.jsonl"), log + "\n").expect("audit log");
+
+    let csv = relay(dir.path(), &["audit", "--rule", "Lunch", "--format", "csv"]);
+    assert!(csv.status.success(), "{}", text(&csv.stderr));
+    let csv = text(&csv.stdout);
+    let rows: Vec<&str> = csv.lines().collect();
+    assert_eq!(rows.len(), 3, "{csv}");
+    assert_eq!(rows[0], "time,user,decided_by,write,result,request_id");
+    assert!(rows[1].starts_with("2026-03-02T08:00:00Z,"), "{csv}");
+
+    let failed = relay(dir.path(), &["audit", "--result", "failed", "--json"]);
+    assert!(failed.status.success());
+    let lines: Vec<Value> = text(&failed.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
+        .collect();
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["result"], "TooManyRequests");
+
+    let bad = relay(dir.path(), &["audit", "--since", "yesterday"]);
+    assert_eq!(bad.status.code(), Some(2), "{}", text(&bad.stderr));
+}
+
+#[test]
+fn run_headless_simulated_shows_the_demo_and_releases_on_interrupt() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut child = Command::new(BIN)
+        .args(["run", "--headless", "--simulated"])
+        .env("PRESENCE_RELAY_CONFIG_DIR", dir.path().join("config"))
+        .env("PRESENCE_RELAY_LOG_DIR", dir.path().join("logs"))
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    // A hang guard, not a timing assertion.
+    let first = rx
+        .recv_timeout(Duration::from_secs(60))
+        .expect("a status line for a demo user");
+    assert!(first.contains("available (default action)"), "{first}");
+    let interrupted = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(interrupted.success());
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "still running 30 s after Ctrl+C");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().expect("stderr"), &mut stderr)
+        .expect("stderr");
+    assert!(status.success(), "{status:?} {stderr}");
+    assert!(
+        stderr.contains("releasing what this machine holds"),
+        "{stderr}"
+    );
+    let audit = std::fs::read_to_string(dir.path().join("logs/audit.jsonl")).expect("audit");
+    assert!(
+        audit.contains("release on quit, logoff or sleep"),
+        "the release is in the audit log: {audit}"
+    );
+}

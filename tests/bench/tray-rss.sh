@@ -30,7 +30,8 @@ web_process_exit_seconds=15
 
 # Unconfigured config dir: the app runs against its simulated tenant and makes no network calls.
 work=$(mktemp -d)
-export PRESENCE_RELAY_CONFIG_DIR=$work/config PRESENCE_RELAY_LOG_DIR=$work/logs
+# XDG_CONFIG_HOME too: the app writes its start-at-login entry there.
+export PRESENCE_RELAY_CONFIG_DIR=$work/config PRESENCE_RELAY_LOG_DIR=$work/logs XDG_CONFIG_HOME=$work/xdg
 log=$work/app-stderr.log
 app_pid="" tray_pid=""
 cleanup() {

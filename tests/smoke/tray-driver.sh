@@ -48,24 +48,48 @@ locate_icon() {
 
 windows_now() { xdotool search --onlyvisible --name '.' 2>/dev/null | sort; }
 
-# open_menu: clicks the icon and waits for its menu; sets menu to the menu's window id.
-open_menu() {
-  local before after
-  before=$(windows_now)
-  xdotool mousemove "$icon_x" "$icon_y" click 1
-  # GTK shows the menu as a new override-redirect window.
+# new_window_since BEFORE: prints the first visible window not in the list BEFORE (windows_now),
+# waiting up to 5 s; fails (status 1) when none appears.
+new_window_since() {
+  local before=$1 after window
   local deadline=$((SECONDS + 5))
   while [ $SECONDS -lt $deadline ]; do
     after=$(windows_now)
-    menu=$(comm -13 <(echo "$before") <(echo "$after") | head -n 1)
-    if [ -n "$menu" ]; then
-      # The menu window maps before GTK grabs the keyboard; keys sent in between are lost.
-      sleep 0.5
+    window=$(comm -13 <(echo "$before") <(echo "$after") | head -n 1)
+    if [ -n "$window" ]; then
+      echo "$window"
       return 0
     fi
     sleep 0.2
   done
-  fail "the tray menu did not open"
+  return 1
+}
+
+# open_menu: clicks the icon and waits for its menu; sets menu to the menu's window id.
+open_menu() {
+  local before
+  before=$(windows_now)
+  xdotool mousemove "$icon_x" "$icon_y" click 1
+  # GTK shows the menu as a new override-redirect window.
+  menu=$(new_window_since "$before") || fail "the tray menu did not open"
+  # The menu window maps before GTK grabs the keyboard; keys sent in between are lost.
+  sleep 0.5
+}
+
+# press KEY...: sends keys to the open menu one at a time, so GTK handles each before the next.
+press() {
+  local key
+  for key in "$@"; do xdotool key --clearmodifiers "$key"; sleep 0.1; done
+}
+
+# open_submenu: opens the submenu of the selected row (Right), which selects its first row, and
+# waits for its window; sets submenu to that window's id. Fails (status 1) when none opens.
+open_submenu() {
+  local before
+  before=$(windows_now)
+  xdotool key --clearmodifiers Right
+  submenu=$(new_window_since "$before") || return 1
+  sleep 0.3
 }
 
 # choose N: moves N rows down the open menu and activates that row. Sensitive rows: Set status,

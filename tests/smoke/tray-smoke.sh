@@ -14,7 +14,8 @@ mkdir -p "$shots"
 : "${DBUS_SESSION_BUS_ADDRESS:?run under dbus-run-session (no session bus)}"
 
 work=$(mktemp -d)
-export PRESENCE_RELAY_CONFIG_DIR=$work/config PRESENCE_RELAY_LOG_DIR=$work/logs
+# XDG_CONFIG_HOME too: the app writes its start-at-login entry there.
+export PRESENCE_RELAY_CONFIG_DIR=$work/config PRESENCE_RELAY_LOG_DIR=$work/logs XDG_CONFIG_HOME=$work/xdg
 log=$shots/app-stderr.log
 app_pid="" tray_pid=""
 cleanup() {
@@ -40,6 +41,9 @@ RUST_LOG=info "$bin" >"$log" 2>&1 &
 app_pid=$!
 wait_for 30 "the app to start" log_has "Presence Relay .* started"
 ok "app started with no window (tray only)"
+wait_for 10 "the start-at-login entry (on by default for a new install)" \
+  grep -q "^Exec=\"$bin\"$" "$work/xdg/autostart/presence-relay.desktop"
+ok "a new install starts at login (XDG autostart entry written)"
 if settings_window >/dev/null 2>&1; then
   fail "a settings window exists before it was asked for"
 fi

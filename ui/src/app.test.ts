@@ -30,6 +30,15 @@ describe("settings window", () => {
     expect(root.textContent).toContain("2 users");
   });
 
+  it("says when presence updates have been failing, and since when", async () => {
+    const root = document.createElement("div");
+    const backend = fakeBackend();
+    backend.statusView = { ...backend.statusView, failingSince: "2026-03-02T08:00:00Z" };
+    await mountApp(root, backend);
+    expect(root.textContent).toContain(strings.failingTitle);
+    expect(root.textContent).toContain("No write has gone through since");
+  });
+
   it("surfaces a config problem as an alert", async () => {
     const root = document.createElement("div");
     await mountApp(root, fakeBackend({ configProblem: "moved aside to config.json.invalid-1" }));

@@ -52,6 +52,9 @@ function engineView(status: StatusView, context: PageContext, redraw: (status: S
   };
   const nodes: Node[] = [];
   if (status.writesHalted !== null) nodes.push(notice("warning", strings.writesHalted, status.writesHalted));
+  if (status.failingSince !== null) {
+    nodes.push(notice("warning", strings.failingTitle, strings.failingSince(formatTime(status.failingSince))));
+  }
   const state = status.paused
     ? strings.statePaused
     : status.snoozedUntil !== null

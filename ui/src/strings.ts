@@ -124,6 +124,9 @@ export const strings = {
   engineTitle: "Automation",
   engineState: "State",
   updatedAt: "Last update",
+  failingTitle: "Presence updates are failing",
+  failingSince: (since: string) =>
+    `No write has gone through since ${since}. Presence Relay keeps retrying; check the network, or test the connection.`,
   statePaused: "Paused: nothing is being set",
   stateRunning: "Running",
   stateSnoozed: (until: string) => `Rules snoozed until ${until}`,

@@ -229,7 +229,12 @@ authority_url?: string | null,
 /**
  * Overrides the cloud's Graph root, e.g. `https://graph.microsoft.com`.
  */
-graph_url?: string | null, };
+graph_url?: string | null, 
+/**
+ * When the client secret stops working, as Entra showed it when the secret was created
+ * (RFC 3339). Only for the warning ahead of it; written by the settings window.
+ */
+secret_expires_at?: string | null, };
 
 /**
  * Argument of `connection_set`: the app registration and its credential. The credential goes to
@@ -550,7 +555,12 @@ snoozedUntil: string | null,
 /**
  * Writes are stopped for the tenant (e.g. admin consent missing), with what to do.
  */
-writesHalted: string | null, users: Array<UserStatusView>, updatedAt: string | null, };
+writesHalted: string | null, users: Array<UserStatusView>, updatedAt: string | null, 
+/**
+ * Every write since then has failed (Graph unreachable or refusing); `null` once one
+ * succeeds.
+ */
+failingSince: string | null, };
 
 /** `"all"` or a list of user object IDs. */
 export type Targets = "all" | Array<string>;

@@ -87,7 +87,7 @@ export function fakeBackend(overrides: Partial<AppInfo> = {}): FakeBackend {
       ...overrides,
     },
     config: emptyConfig(),
-    statusView: { paused: false, snoozedUntil: null, writesHalted: null, users: [], updatedAt: null },
+    statusView: { paused: false, snoozedUntil: null, writesHalted: null, users: [], updatedAt: null, failingSince: null },
     connection: null,
     testReport: { steps: [], ok: true, consentUrl: null },
     sources: [],

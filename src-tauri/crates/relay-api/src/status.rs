@@ -25,6 +25,9 @@ pub struct StatusView {
     pub writes_halted: Option<String>,
     pub users: Vec<UserStatusView>,
     pub updated_at: Option<DateTime<Utc>>,
+    /// Every write since then has failed (Graph unreachable or refusing); `null` once one
+    /// succeeds.
+    pub failing_since: Option<DateTime<Utc>>,
 }
 
 /// One user: what we want, what we hold, what Teams shows.
@@ -152,6 +155,7 @@ impl From<&EngineStatus> for StatusView {
             writes_halted: status.writes_halted.clone(),
             users: status.users.iter().map(UserStatusView::from).collect(),
             updated_at: status.updated_at,
+            failing_since: status.failing_since,
         }
     }
 }
@@ -293,8 +297,10 @@ mod tests {
                 name: "Lunch".into(),
             })],
             updated_at: Some(at(2)),
+            failing_since: Some(at(1)),
         };
         let view = StatusView::from(&status);
+        assert_eq!(view.failing_since, Some(at(1)));
         assert_eq!(view.snoozed_until, Some(at(30)));
         assert_eq!(view.writes_halted.as_deref(), Some("grant admin consent"));
         let ana = &view.users[0];

@@ -61,6 +61,10 @@ pub enum Command {
     /// connection is configured). Prints each user's state as it changes; edits of the config
     /// file apply live. Ctrl+C or SIGTERM releases what this machine holds, then exits 0.
     Run(RunArgs),
+    /// Print the audit log (every Graph write with its time, user, deciding rule, result and
+    /// request id), oldest first, filtered. `--format csv` or `--json` (one object per line)
+    /// export it.
+    Audit(AuditArgs),
     /// Show each local signal source's health, then live changes until interrupted (Ctrl+C).
     /// With --json: one object per line, {"at","source","signal","value"}.
     Signals,
@@ -85,6 +89,44 @@ pub enum CalendarCommand {
         #[arg(long)]
         titles: bool,
     },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AuditArgs {
+    /// Only this user (object ID).
+    #[arg(long)]
+    pub user: Option<String>,
+    /// Only writes this rule decided (its name), or another decider as listed (`manual
+    /// override`, `paused`, `default action`, ...).
+    #[arg(long)]
+    pub rule: Option<String>,
+    /// Which results to list.
+    #[arg(long, value_enum, default_value_t = AuditResult::All)]
+    pub result: AuditResult,
+    /// Only entries at or after this time (RFC 3339, e.g. 2026-03-02T08:00:00Z).
+    #[arg(long)]
+    pub since: Option<chrono::DateTime<chrono::Utc>>,
+    /// Only the last N matching entries.
+    #[arg(long)]
+    pub last: Option<usize>,
+    /// Output format (`--json` is the same as `--format json`).
+    #[arg(long, value_enum, default_value_t = AuditFormat::Table)]
+    pub format: AuditFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum AuditResult {
+    All,
+    Ok,
+    Failed,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum AuditFormat {
+    Table,
+    Csv,
+    /// One JSON object per line.
+    Json,
 }
 
 #[derive(Debug, clap::Args)]

@@ -17,6 +17,7 @@ pub fn example_config() -> ConfigFile {
             credential: CredentialKind::Certificate,
             authority_url: None,
             graph_url: None,
+            secret_expires_at: None,
         }),
         users: vec![
             User {

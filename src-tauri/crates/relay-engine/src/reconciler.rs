@@ -92,6 +92,8 @@ pub struct Reconciler {
     users: BTreeMap<String, UserState>,
     next_readback: Option<DateTime<Utc>>,
     writes_halted: Option<WriteFailure>,
+    /// Since when every write has failed.
+    failing_since: Option<DateTime<Utc>>,
 }
 
 impl Reconciler {
@@ -115,6 +117,7 @@ impl Reconciler {
             users: BTreeMap::new(),
             next_readback: None,
             writes_halted: None,
+            failing_since: None,
         };
         reconciler.set_config(config);
         // After a start we cannot know whether a session of ours is still in Graph (a crash
@@ -255,7 +258,7 @@ impl Reconciler {
             let jitter = jitter_for(user);
             let planned = plan(&target, &state.held, now, &self.options.timing, jitter);
             state.next_due = planned.next_due;
-            wake.at(planned.next_due);
+            wake.at(planned.next_due.map(coarse_wake));
             state.target = Some(target);
             if !planned.writes.is_empty() {
                 pending.push((user.clone(), planned.writes));
@@ -316,12 +319,14 @@ impl Reconciler {
                     .map_or_else(|| "user removed".to_owned(), |d| decided_by(&d.reason));
                 match &result {
                     Ok(()) => {
+                        self.failing_since = None;
                         state.held.record(&write, now);
                         state.failures = 0;
                         state.retry_at = None;
                         report.writes.push((user.clone(), write));
                     }
                     Err(failure) => {
+                        self.failing_since.get_or_insert(now);
                         state.failures += 1;
                         let backoff = backoff(state.failures);
                         state.retry_at = Some(now + backoff);
@@ -476,6 +481,7 @@ impl Reconciler {
                 .filter(|_| self.control.snoozed(now)),
             writes_halted: self.writes_halted.as_ref().map(|f| f.message.clone()),
             updated_at: Some(now),
+            failing_since: self.failing_since,
             users: self
                 .users
                 .iter()
@@ -525,6 +531,23 @@ pub fn jitter_for(user: &str) -> Duration {
     Duration::milliseconds(i64::try_from(hash % 30_000).unwrap_or(0))
 }
 
+/// Keep-alives and renewals are due at per-user times to the millisecond; waking for each would
+/// cost one pass over every user per due time (thousands an hour with many users). Rounding the
+/// wake-up up to this grid lets every user due within it share one step, at most this much later
+/// than due (well inside Graph's five-minute fade and every expiry).
+const WAKE_GRID_MS: i64 = 2_000;
+
+fn coarse_wake(due: DateTime<Utc>) -> DateTime<Utc> {
+    let millis = due.timestamp_millis();
+    let rounded = millis.div_euclid(WAKE_GRID_MS) * WAKE_GRID_MS
+        + if millis.rem_euclid(WAKE_GRID_MS) == 0 {
+            0
+        } else {
+            WAKE_GRID_MS
+        };
+    DateTime::from_timestamp_millis(rounded).unwrap_or(due)
+}
+
 /// The earliest of several optional times.
 #[derive(Clone, Copy, Debug, Default)]
 struct Earliest(Option<DateTime<Utc>>);
@@ -545,6 +568,15 @@ mod tests {
     fn backoff_grows_and_is_capped() {
         let seconds: Vec<i64> = (1..=8).map(|n| backoff(n).num_seconds()).collect();
         assert_eq!(seconds, [5, 10, 20, 40, 60, 60, 60, 60]);
+    }
+
+    #[test]
+    fn keep_alive_wake_ups_share_a_two_second_grid_and_never_come_early() {
+        let at = |ms: i64| DateTime::from_timestamp_millis(1_772_438_400_000 + ms).expect("valid");
+        assert_eq!(coarse_wake(at(0)), at(0));
+        assert_eq!(coarse_wake(at(1)), at(2_000));
+        assert_eq!(coarse_wake(at(1_999)), at(2_000));
+        assert_eq!(coarse_wake(at(2_001)), at(4_000));
     }
 
     #[test]

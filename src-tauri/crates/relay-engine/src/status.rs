@@ -17,6 +17,9 @@ pub struct EngineStatus {
     pub writes_halted: Option<String>,
     pub users: Vec<UserStatus>,
     pub updated_at: Option<DateTime<Utc>>,
+    /// Every write since then has failed (none succeeded in between): Graph unreachable, or
+    /// refusing us. `None` once a write goes through.
+    pub failing_since: Option<DateTime<Utc>>,
 }
 
 /// One user: what we want, what we hold, what Teams shows.

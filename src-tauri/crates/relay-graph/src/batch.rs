@@ -95,7 +95,8 @@ pub(crate) async fn run(
             let operation = format!("$batch of {} presence calls", chunk.len());
             let write = chunk.iter().any(|item| ops[item.index].is_write());
             let shape = RequestShape::post("/$batch".to_owned(), batch_body(chunk));
-            let sent = match client.execute_batch(&operation, &shape, write).await {
+            let calls = u32::try_from(chunk.len()).unwrap_or(u32::MAX);
+            let sent = match client.execute_batch(&operation, &shape, write, calls).await {
                 Ok(sent) => sent,
                 Err(err) => {
                     for item in chunk {

@@ -29,8 +29,11 @@ impl GraphClient {
         operation: &str,
         shape: &RequestShape,
         write: bool,
+        calls: u32,
     ) -> Result<(Vec<u8>, Sensitive<String>), GraphError> {
-        let sent = self.execute(operation, shape, write).await?;
+        let sent = self
+            .execute_weighted(operation, shape, write, calls)
+            .await?;
         Ok((sent.answer.body, sent.token))
     }
 
@@ -91,6 +94,18 @@ impl GraphClient {
         shape: &RequestShape,
         write: bool,
     ) -> Result<Sent, GraphError> {
+        self.execute_weighted(operation, shape, write, 1).await
+    }
+
+    /// [`Self::execute`] for a request that carries `calls` presence calls (a `$batch`): Graph
+    /// counts each of them against the tenant's budget, so pacing does too.
+    pub(crate) async fn execute_weighted(
+        &self,
+        operation: &str,
+        shape: &RequestShape,
+        write: bool,
+        calls: u32,
+    ) -> Result<Sent, GraphError> {
         let inner = &*self.inner;
         let url = format!("{}{}", inner.endpoints.graph_base, shape.path);
         let method = if shape.method == "GET" {
@@ -113,6 +128,7 @@ impl GraphClient {
                     inner.io.clock.as_ref(),
                     inner.io.sleeper.as_ref(),
                     inner.policy.max_retry_after,
+                    calls,
                 )
                 .await
                 .map_err(|remaining| {

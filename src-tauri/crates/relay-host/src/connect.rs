@@ -27,7 +27,16 @@ pub fn configured_tenant(connection: &Connection) -> Result<GraphClient, Connect
         .ok_or_else(|| ConnectError::Missing {
             tenant: connection.tenant_id.to_string(),
         })?;
-    let credential = match stored {
+    let config = GraphClientConfig::from_connection(connection, graph_credential(stored), |name| {
+        std::env::var(name).ok()
+    });
+    GraphClient::new(config, Arc::new(SystemClock), Arc::new(TokioSleeper))
+        .map_err(|err| ConnectError::Client(err.to_string()))
+}
+
+/// The keyring's credential in the Graph client's terms.
+pub fn graph_credential(stored: StoredCredential) -> Credential {
+    match stored {
         StoredCredential::ClientSecret(secret) => Credential::ClientSecret(secret),
         StoredCredential::Certificate {
             certificate_pem,
@@ -37,11 +46,7 @@ pub fn configured_tenant(connection: &Connection) -> Result<GraphClient, Connect
             certificate_pem,
             private_key_pem,
         },
-    };
-    let config =
-        GraphClientConfig::from_connection(connection, credential, |name| std::env::var(name).ok());
-    GraphClient::new(config, Arc::new(SystemClock), Arc::new(TokioSleeper))
-        .map_err(|err| ConnectError::Client(err.to_string()))
+    }
 }
 
 /// The machine's time zone (for "end of day", time windows and all-day events); UTC when it

@@ -14,19 +14,22 @@ pub mod connect;
 pub mod tenant;
 pub mod translate;
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use relay_core::clock::Clock;
-use relay_core::config::{Calendar, ValidConfig};
+use relay_core::config::{Calendar, Connection, ValidConfig};
 use relay_core::snapshot::Observation;
 use relay_engine::{
     AuditLog, Engine, EngineCommand, EngineHandle, EngineOptions, EngineStatus, GraphWriter,
     HeldFile, Reconciler, RELEASE_BUDGET,
 };
 use relay_graph::Sleeper;
-use relay_signals::{HealthMap, SignalEvent, SourceSet, Supervisor, SupervisorHandle};
+use relay_signals::{
+    HealthMap, Signal, SignalEvent, SourceName, SourceSet, Supervisor, SupervisorHandle,
+};
 use relay_sim::{SimControl, SimHandle};
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinSet;
@@ -56,6 +59,8 @@ pub struct HostSetup {
     pub watch_config: Option<PathBuf>,
     /// The machine's zone, for time windows, all-day events and message times.
     pub local_zone: chrono_tz::Tz,
+    /// Shows what needs a person (the tray app: the desktop's notifications; headless: none).
+    pub notifier: Option<Arc<dyn relay_notify::Notifier>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -72,9 +77,52 @@ pub struct Host {
     tasks_stop: CancellationToken,
     tasks: JoinSet<()>,
     signal_health: watch::Receiver<HealthMap>,
+    latest_signals: watch::Receiver<LatestSignals>,
     config_problem: watch::Receiver<Option<String>>,
+    restart_needed: watch::Receiver<Option<Box<ValidConfig>>>,
     sim: Option<SimHandle>,
     demo: bool,
+}
+
+/// The last value of each signal each OS source reported, for the settings window's Signals
+/// page. Health is left out (see [`Host::signal_health`]), and so are `suspending` and
+/// `resumed`: they are moments, not states, and a stale one would only mislead.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LatestSignals {
+    /// Source, then signal kind (`locked`, `idle_seconds`, ...): the event that set it.
+    by_source: BTreeMap<SourceName, BTreeMap<&'static str, SignalEvent>>,
+}
+
+impl LatestSignals {
+    /// Keeps `event` if it carries a state; says whether anything changed.
+    pub fn record(&mut self, event: &SignalEvent) -> bool {
+        if matches!(
+            event.signal,
+            Signal::Health(_) | Signal::Suspending | Signal::Resumed
+        ) {
+            return false;
+        }
+        let slot = self.by_source.entry(event.source.clone()).or_default();
+        let key = event.signal.kind();
+        if slot.get(key) == Some(event) {
+            return false;
+        }
+        slot.insert(key, event.clone());
+        true
+    }
+
+    /// The sources that reported a state, by name.
+    pub fn sources(&self) -> impl Iterator<Item = &SourceName> {
+        self.by_source.keys()
+    }
+
+    /// The last event of each signal `source` reported, by signal name.
+    pub fn of(&self, source: &SourceName) -> impl Iterator<Item = &SignalEvent> {
+        self.by_source
+            .get(source)
+            .into_iter()
+            .flat_map(|signals| signals.values())
+    }
 }
 
 impl Host {
@@ -93,7 +141,11 @@ impl Host {
             audit_dir,
             watch_config,
             local_zone,
+            notifier,
         } = setup;
+        // The connection this relay runs with; a config naming another one needs a new relay.
+        let running_connection = config.file().connection.clone();
+        let notifications = config.file().settings.notifications.clone();
         let (client, config, sim, demo) = match tenant {
             Tenant::Graph(client) => (client, config, None, false),
             Tenant::Simulated => {
@@ -121,6 +173,8 @@ impl Host {
             local_zone,
             ..EngineOptions::default()
         };
+        let credential_expiry = client.credential_expires();
+        let clock_for_notes = clock.clone();
         let reconciler = Reconciler::new(config, Arc::new(GraphWriter::new(client)), options)
             .with_audit(AuditLog::new(&audit_dir))
             .with_held_file(HeldFile::in_dir(&state_dir));
@@ -133,11 +187,15 @@ impl Host {
         let (signal_tx, signal_rx) = mpsc::channel(64);
         let supervisor = Supervisor::start(sources, signal_tx, clock.clone(), tasks_stop.clone());
         let signal_health = supervisor.health();
+        let (latest_tx, latest_signals) = watch::channel(LatestSignals::default());
         tasks.spawn(forward_signals(
             signal_rx,
             supervisor,
-            engine.observations.clone(),
-            engine.commands.clone(),
+            SignalOutlets {
+                observations: engine.observations.clone(),
+                commands: engine.commands.clone(),
+                latest: latest_tx,
+            },
             tasks_stop.clone(),
         ));
 
@@ -151,6 +209,7 @@ impl Host {
         ));
 
         let (problem_tx, config_problem) = watch::channel(None);
+        let (restart_tx, restart_needed) = watch::channel(None);
         if let Some(path) = watch_config {
             let (changes_tx, changes_rx) = watch::channel(None);
             tasks.spawn(config_watch::watch_config(
@@ -165,8 +224,33 @@ impl Host {
                 commands: engine.commands.clone(),
                 sim: sim.as_ref().map(|s| s.control()),
                 demo,
+                running_connection: running_connection.clone(),
+                restart: restart_tx,
                 stop: tasks_stop.clone(),
             }));
+        }
+
+        if let Some(notifier) = notifier.filter(|_| notifications.enabled) {
+            let mut known = Vec::new();
+            if let Some(at) = credential_expiry.or_else(|| {
+                running_connection
+                    .as_ref()
+                    .and_then(|c| c.secret_expires_at)
+            }) {
+                known.push(relay_notify::Problem::CredentialExpiry(at));
+            }
+            let (_known_tx, known_rx) = watch::channel(known);
+            tasks.spawn(relay_notify::run(
+                engine.status.clone(),
+                known_rx,
+                notifier,
+                relay_notify::WatchOptions {
+                    on_state_change: notifications.on_state_change,
+                    ..relay_notify::WatchOptions::default()
+                },
+                clock_for_notes,
+                tasks_stop.clone(),
+            ));
         }
 
         Ok(Host {
@@ -175,10 +259,19 @@ impl Host {
             tasks_stop,
             tasks,
             signal_health,
+            latest_signals,
             config_problem,
+            restart_needed,
             sim,
             demo,
         })
+    }
+
+    /// Set when the config file names another connection than the one this relay runs with
+    /// (the settings window's wizard, `credentials set`): the owner should shut this relay down
+    /// and start a new one with the config carried here.
+    pub fn restart_needed(&self) -> watch::Receiver<Option<Box<ValidConfig>>> {
+        self.restart_needed.clone()
     }
 
     /// The engine's status, updated after every step.
@@ -199,6 +292,11 @@ impl Host {
     /// Each signal source's health.
     pub fn signal_health(&self) -> watch::Receiver<HealthMap> {
         self.signal_health.clone()
+    }
+
+    /// The last value of each signal the OS sources reported.
+    pub fn latest_signals(&self) -> watch::Receiver<LatestSignals> {
+        self.latest_signals.clone()
     }
 
     /// Why the config file on disk is not the one in use, when it is not.
@@ -236,15 +334,26 @@ impl Host {
     }
 }
 
-/// Signal events -> observations; before sleep or logoff, waits (bounded) for the engine to act,
-/// then lets the sources release the machine.
+/// Where [`forward_signals`] sends what the sources report.
+struct SignalOutlets {
+    observations: Observations,
+    commands: mpsc::Sender<EngineCommand>,
+    latest: watch::Sender<LatestSignals>,
+}
+
+/// Signal events -> observations (and the latest values); before sleep or logoff, waits
+/// (bounded) for the engine to act, then lets the sources release the machine.
 async fn forward_signals(
     mut events: mpsc::Receiver<SignalEvent>,
     supervisor: SupervisorHandle,
-    observations: Observations,
-    commands: mpsc::Sender<EngineCommand>,
+    outlets: SignalOutlets,
     stop: CancellationToken,
 ) {
+    let SignalOutlets {
+        observations,
+        commands,
+        latest,
+    } = outlets;
     let mut translator = SignalTranslator::default();
     loop {
         let event = tokio::select! {
@@ -254,6 +363,7 @@ async fn forward_signals(
                 None => break,
             },
         };
+        latest.send_if_modified(|latest| latest.record(&event));
         match translator.translate(&event.signal) {
             Forward::Nothing => {}
             Forward::Observe(observation) => {
@@ -290,6 +400,8 @@ struct ConfigApplier {
     /// The simulated tenant: configured users must exist there too.
     sim: Option<SimControl>,
     demo: bool,
+    running_connection: Option<Connection>,
+    restart: watch::Sender<Option<Box<ValidConfig>>>,
     stop: CancellationToken,
 }
 
@@ -308,6 +420,11 @@ async fn apply_config_changes(mut applier: ConfigApplier) {
             }
             Some(ConfigChange::Valid(config)) => {
                 applier.problem.send_replace(None);
+                if config.file().connection != applier.running_connection {
+                    tracing::info!("the config names another connection; the relay restarts");
+                    applier.restart.send_replace(Some(config));
+                    return;
+                }
                 let config = applier.prepare(*config);
                 applier
                     .calendars
@@ -354,5 +471,87 @@ impl ConfigApplier {
             }
         }
         config
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+    use relay_core::clock::ManualClock;
+    use relay_signals::{Health, Tri};
+
+    use super::*;
+
+    fn event(second: u32, source: &'static str, signal: Signal) -> SignalEvent {
+        SignalEvent {
+            at: Utc
+                .with_ymd_and_hms(2026, 3, 2, 9, 0, second)
+                .single()
+                .expect("valid time"),
+            source: SourceName::fixed(source),
+            signal,
+        }
+    }
+
+    #[test]
+    fn the_latest_value_of_each_state_is_kept_per_source() {
+        let mut latest = LatestSignals::default();
+        assert!(latest.record(&event(1, "logind", Signal::Locked(false))));
+        assert!(latest.record(&event(2, "logind", Signal::Locked(true))));
+        assert!(latest.record(&event(3, "gnome", Signal::Dnd(Tri::Unknown))));
+        assert!(!latest.record(&event(3, "gnome", Signal::Dnd(Tri::Unknown))));
+        for moment in [
+            Signal::Suspending,
+            Signal::Resumed,
+            Signal::Health(Health::Live),
+        ] {
+            assert!(!latest.record(&event(4, "logind", moment)));
+        }
+        let logind: Vec<&SignalEvent> = latest.of(&SourceName::fixed("logind")).collect();
+        assert_eq!(logind, [&event(2, "logind", Signal::Locked(true))]);
+        let names: Vec<&str> = latest.sources().map(SourceName::as_str).collect();
+        assert_eq!(names, ["gnome", "logind"]);
+        assert_eq!(latest.of(&SourceName::fixed("absent")).count(), 0);
+    }
+
+    #[tokio::test]
+    async fn forwarded_events_reach_the_engine_and_the_latest_values() {
+        let (events_tx, events_rx) = mpsc::channel(4);
+        let (sink, _unused) = mpsc::channel(4);
+        let stop = CancellationToken::new();
+        let clock = Arc::new(ManualClock::new(
+            Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0)
+                .single()
+                .expect("valid time"),
+        ));
+        let supervisor = Supervisor::start(SourceSet::default(), sink, clock, stop.clone());
+        let (observations, mut observed) = mpsc::channel(4);
+        let (commands, _commands_rx) = mpsc::channel(4);
+        let (latest, mut latest_rx) = watch::channel(LatestSignals::default());
+        let forward = tokio::spawn(forward_signals(
+            events_rx,
+            supervisor,
+            SignalOutlets {
+                observations,
+                commands,
+                latest,
+            },
+            stop.clone(),
+        ));
+        let locked = event(5, "logind", Signal::Locked(true));
+        events_tx
+            .send(locked.clone())
+            .await
+            .expect("forwarder runs");
+        assert!(observed.recv().await.is_some(), "the engine hears of it");
+        latest_rx.changed().await.expect("the watch is open");
+        let kept: Vec<SignalEvent> = latest_rx
+            .borrow()
+            .of(&SourceName::fixed("logind"))
+            .cloned()
+            .collect();
+        assert_eq!(kept, [locked]);
+        stop.cancel();
+        forward.await.expect("the forwarder ends when stopped");
     }
 }

@@ -91,6 +91,12 @@ pub fn client_for(
     clock: Arc<dyn Clock>,
     sleeper: Arc<dyn Sleeper>,
 ) -> Result<GraphClient, GraphError> {
+    GraphClient::new(client_config_for(sim), clock, sleeper)
+}
+
+/// The client settings for the simulated tenant (its demo app, secret and URLs), with the
+/// app's default pacing and retry policy; tests, `simulate` and the benchmarks adjust those.
+pub fn client_config_for(sim: &SimControl) -> GraphClientConfig {
     let mut config = GraphClientConfig::new(
         Cloud::Global,
         sim.tenant_id().to_string(),
@@ -101,7 +107,7 @@ pub fn client_for(
         authority_url: Some(sim.authority_url().to_owned()),
         graph_url: Some(sim.graph_url().to_owned()),
     };
-    GraphClient::new(config, clock, sleeper)
+    config
 }
 
 /// The demo: the simulated tenant's users and the starter rules, keeping `base`'s settings.

@@ -83,6 +83,7 @@ async fn start(system: &PrivateBus, dir: &Path, text: &str) -> Host {
             audit_dir: dir.join("logs"),
             watch_config: Some(dir.join("config.json")),
             local_zone: chrono_tz::UTC,
+            notifier: None,
         },
         Arc::new(SystemClock),
         Arc::new(TokioSleeper),
@@ -149,6 +150,22 @@ async fn lock_reaches_teams_config_edits_apply_live_and_suspend_releases_first()
 
     logind.prepare_for_sleep(false).await.expect("resume");
     until("held again after resume", &sim, |s| shows(s).1).await;
+
+    // A config naming a connection (the wizard, `credentials set`) asks for a new relay instead
+    // of being applied to this one.
+    let mut with_connection: serde_json::Value =
+        serde_json::from_str(&config_text("be_right_back")).expect("json");
+    with_connection["connection"] = serde_json::json!({
+        "tenant_id": "contoso.onmicrosoft.com",
+        "client_id": "00000000-0000-4000-8000-000000000001",
+        "credential": "client_secret"
+    });
+    std::fs::write(dir.path().join("config.json"), with_connection.to_string()).expect("write");
+    let mut restart = host.restart_needed();
+    tokio::time::timeout(PATIENCE, restart.wait_for(Option::is_some))
+        .await
+        .expect("a restart is asked for")
+        .expect("watch open");
 
     host.shutdown().await;
     let user = sim.user(USER.parse::<Uuid>().expect("uuid")).expect("user");

@@ -60,6 +60,8 @@ impl CredentialSummary {
             credential: self.kind,
             authority_url: same_cloud.and_then(|previous| previous.authority_url.clone()),
             graph_url: same_cloud.and_then(|previous| previous.graph_url.clone()),
+            // A new credential: the old secret's expiry says nothing about it.
+            secret_expires_at: None,
         }
     }
 }

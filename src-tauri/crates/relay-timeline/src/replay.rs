@@ -9,14 +9,12 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use relay_core::clock::{Clock, ManualClock};
-use relay_core::config::{Cloud, MachineState};
+use relay_core::config::MachineState;
 use relay_core::control::ManualOverride;
 use relay_core::graph_presence::{Activity, Availability};
 use relay_core::snapshot::{CalendarBlock, Observation};
 use relay_engine::{EngineOptions, GraphWriter, Reconciler, StepReport, UserStatus};
-use relay_graph::{
-    Credential, GraphClient, GraphClientConfig, ManualSleeper, Pacing, RetryPolicy, UrlOverrides,
-};
+use relay_graph::{GraphClient, ManualSleeper, Pacing, RetryPolicy};
 use relay_sim::{FaultSpec, SimHandle, SimOptions, SimTenant, TeamsClient};
 use tracing::instrument::WithSubscriber;
 use tracing::subscriber::NoSubscriber;
@@ -109,16 +107,7 @@ async fn replay(
 /// jitter that would move virtual time by a different amount on every run. A `Retry-After` is
 /// still waited out exactly, and the engine's own backoff (5 s, 10 s, …) is unchanged.
 fn graph_writer(sim: &SimHandle, clock: &ManualClock) -> Result<GraphWriter, TimelineError> {
-    let mut config = GraphClientConfig::new(
-        Cloud::Global,
-        sim.tenant_id().to_string(),
-        sim.client_id().to_string(),
-        Credential::ClientSecret(sim.credentials().client_secret.clone()),
-    );
-    config.urls = UrlOverrides {
-        authority_url: Some(sim.authority_url().to_owned()),
-        graph_url: Some(sim.graph_url().to_owned()),
-    };
+    let mut config = relay_host::tenant::client_config_for(sim);
     config.pacing = Pacing {
         max_in_flight: 1,
         min_interval: std::time::Duration::ZERO,

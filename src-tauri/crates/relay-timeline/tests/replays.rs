@@ -78,7 +78,7 @@ async fn idle_for_five_minutes_shows_away_until_input_lasts() {
             "+00:00:00  Alice  write   setPresence Busy/InACall PT15M",
             "+00:00:00  Alice  teams   Busy/InACall",
             "+00:01:00  *      event   no input for 1m",
-            "+00:04:04  Alice  write   setPresence Busy/InACall PT15M",
+            "+00:04:06  Alice  write   setPresence Busy/InACall PT15M",
             "+00:05:00  Alice  intent  away, assertive (rule \"Idle\")",
             "+00:05:00  Alice  write   setPresence Away/Away PT15M",
             "+00:05:00  Alice  write   setUserPreferredPresence Away/Away PT15M",

@@ -2,23 +2,17 @@
 //! connection, the keyring, the credential in it, and a Graph client pointed where the config and
 //! the environment say.
 
-use std::sync::Arc;
-
 use anyhow::Context;
 use relay_config::{AppPaths, ConfigParser, ConfigStore};
-use relay_core::clock::SystemClock;
-use relay_core::config::{ConfigIssue, Connection, CredentialKind, Severity, ValidConfig};
-use relay_graph::{Credential, GraphClient, GraphClientConfig, GraphError, TokioSleeper};
+use relay_core::config::{ConfigIssue, Connection, ValidConfig};
+use relay_graph::GraphClient;
 use relay_secrets::{KeyringStore, SecretError, StoredCredential};
 
 use crate::exit;
-
-/// Said wherever a command finds no connection: what that means and what to do.
-pub const SIMULATED_MODE: &str = "no connection is configured, so the app runs in simulated mode \
-     (a built-in simulated tenant; nothing changes in Teams)";
-pub const HOW_TO_CONNECT: &str = "connect a tenant with `presence-relay credentials set --tenant \
-     TENANT --client-id CLIENT_ID --secret-stdin` (or `--certificate FILE`); see \
-     docs/ENTRA-SETUP.md";
+// Shared with the settings window's connection self-test: one wording, one client set-up.
+pub use relay_settings::selftest::{
+    graph_client, graph_credential, set_command_for, HOW_TO_CONNECT, SIMULATED_MODE,
+};
 
 /// The config file as a command finds it.
 #[derive(Debug)]
@@ -54,15 +48,7 @@ pub fn read_config(paths: &AppPaths) -> anyhow::Result<ConfigRead> {
 
 /// One line about an invalid config file, naming the command that lists its problems.
 pub fn invalid_config_message(paths: &AppPaths, issues: &[ConfigIssue]) -> String {
-    let errors = issues
-        .iter()
-        .filter(|issue| issue.severity == Severity::Error)
-        .count();
-    format!(
-        "the config file {} is not valid ({errors} error(s)); run `presence-relay config \
-         validate` to see each one, and fix the file",
-        paths.config_file().display()
-    )
+    relay_settings::selftest::invalid_config_message(&paths.config_file(), issues)
 }
 
 /// Why a command stops before doing its work, and the exit code it leaves with.
@@ -112,22 +98,6 @@ pub fn open_keyring() -> Result<KeyringStore, SecretError> {
     KeyringStore::open(KeyringStore::DEFAULT_TIMEOUT)
 }
 
-/// What `credentials set` needs to be run with to store this connection's credential.
-pub fn set_command_for(connection: &Connection) -> String {
-    let cloud = match connection.cloud {
-        relay_core::config::Cloud::Global => String::new(),
-        other => format!(" --cloud {}", other.as_str()),
-    };
-    let credential = match connection.credential {
-        CredentialKind::ClientSecret => "--secret-stdin",
-        CredentialKind::Certificate => "--certificate FILE",
-    };
-    format!(
-        "presence-relay credentials set --tenant {} --client-id {}{cloud} {credential}",
-        connection.tenant_id, connection.client_id
-    )
-}
-
 /// The credential of `connection` from the keyring, or why it cannot be had.
 pub fn stored_credential(connection: &Connection) -> Result<StoredCredential, Stop> {
     let keyring = open_keyring().map_err(|err| Stop::failure(err.to_string()))?;
@@ -139,32 +109,6 @@ pub fn stored_credential(connection: &Connection) -> Result<StoredCredential, St
         ))),
         Err(err) => Err(Stop::failure(err.to_string())),
     }
-}
-
-/// The keyring's credential in the Graph client's terms.
-pub fn graph_credential(stored: StoredCredential) -> Credential {
-    match stored {
-        StoredCredential::ClientSecret(secret) => Credential::ClientSecret(secret),
-        StoredCredential::Certificate {
-            certificate_pem,
-            private_key_pem,
-            ..
-        } => Credential::CertificatePem {
-            certificate_pem,
-            private_key_pem,
-        },
-    }
-}
-
-/// A Graph client for `connection` on the system clock and tokio's timer. The environment's
-/// PRESENCE_RELAY_AUTHORITY_URL / PRESENCE_RELAY_GRAPH_URL win over the config's hosts.
-pub fn graph_client(
-    connection: &Connection,
-    credential: Credential,
-) -> Result<GraphClient, GraphError> {
-    let config =
-        GraphClientConfig::from_connection(connection, credential, |name| std::env::var(name).ok());
-    GraphClient::new(config, Arc::new(SystemClock), Arc::new(TokioSleeper))
 }
 
 /// The config's connection, its credential and a client for it: everything a presence command

@@ -1,6 +1,7 @@
 //! Dispatch of headless commands. Each command returns an exit code; unexpected failures come
 //! back as `anyhow` errors with context and are printed once, here.
 
+mod audit;
 mod calendar;
 mod config;
 mod connect;
@@ -37,6 +38,7 @@ pub fn run(command: Command, json: bool) -> ExitCode {
         Command::Connection(command) => connection::run(command, &paths, json),
         Command::Presence(command) => presence::run(command, &paths, json),
         Command::Run(args) => run::run(&args, &paths, json),
+        Command::Audit(args) => audit::run(&args, &paths, json),
         Command::Signals => signals::run(json),
         Command::Calendar(command) => calendar::run(command, json),
         Command::Simulator(args) => simulator::run(args, json),

@@ -64,6 +64,9 @@ pub fn run(args: &RunArgs, paths: &AppPaths, json: bool) -> anyhow::Result<u8> {
             audit_dir: paths.log_dir.clone(),
             watch_config: Some(paths.config_file()),
             local_zone: relay_calendar::inspect::system_zone().unwrap_or(chrono_tz::UTC),
+            // Headless machines have no one to read a desktop notification; problems go to the
+            // log and the status lines.
+            notifier: None,
         };
         let host = Host::start(setup, clock, Arc::new(TokioSleeper)).await?;
         if let Some(sim) = host.simulator() {

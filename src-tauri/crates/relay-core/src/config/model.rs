@@ -111,6 +111,11 @@ pub struct Connection {
     /// Overrides the cloud's Graph root, e.g. `https://graph.microsoft.com`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub graph_url: Option<String>,
+    /// When the client secret stops working, as Entra showed it when the secret was created
+    /// (RFC 3339). Only for the warning ahead of it; written by the settings window.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>", extend("format" = "date-time"))]
+    pub secret_expires_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// A person whose presence this machine keeps.

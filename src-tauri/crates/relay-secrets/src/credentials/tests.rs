@@ -50,6 +50,7 @@ fn connection(kind: CredentialKind) -> Connection {
         credential: kind,
         authority_url: None,
         graph_url: None,
+        secret_expires_at: None,
     }
 }
 

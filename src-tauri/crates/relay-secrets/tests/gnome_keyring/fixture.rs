@@ -64,6 +64,7 @@ fn connection(tenant: &str, kind: CredentialKind) -> Connection {
         credential: kind,
         authority_url: None,
         graph_url: None,
+        secret_expires_at: None,
     }
 }
 

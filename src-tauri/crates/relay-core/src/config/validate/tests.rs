@@ -48,6 +48,7 @@ fn base() -> ConfigFile {
             credential: CredentialKind::ClientSecret,
             authority_url: None,
             graph_url: Some("http://127.0.0.1:8080".into()),
+            secret_expires_at: None,
         }),
         users: vec![user("Ada", ADA), user("Bob", BOB)],
         ..ConfigFile::empty()

@@ -1,13 +1,13 @@
-//! What to do about each failure the connection test can meet, in words an admin can act on.
+//! What to do about each failure the connection self-test can meet, in words an admin can act on.
 
 use relay_graph::{GraphClient, GraphError, GraphErrorKind};
 use relay_secrets::SecretError;
 
 /// The application permission presence writes need (an app-only token lists it in `roles`).
-pub(super) const PRESENCE_READ_WRITE_ALL: &str = "Presence.ReadWrite.All";
+pub const PRESENCE_READ_WRITE_ALL: &str = "Presence.ReadWrite.All";
 
 /// What to do about a Graph or token failure.
-pub(super) fn fix_for(err: &GraphError, client: Option<&GraphClient>) -> String {
+pub fn fix_for(err: &GraphError, client: Option<&GraphClient>) -> String {
     let hosts = client.map_or_else(String::new, |client| {
         format!(
             " (this machine must reach {} and {} over HTTPS)",
@@ -49,7 +49,7 @@ pub(super) fn fix_for(err: &GraphError, client: Option<&GraphClient>) -> String 
 }
 
 /// What to do when the credential cannot be read from the keyring.
-pub(super) fn keyring_fix(err: &SecretError) -> &'static str {
+pub fn keyring_fix(err: &SecretError) -> &'static str {
     match err {
         SecretError::Locked { .. } | SecretError::TimedOut { .. } => {
             "unlock the keyring and run the test again (docs/CREDENTIALS.md, \"When the keyring \

@@ -9,13 +9,11 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use relay_config::ConfigParser;
 use relay_core::clock::{Clock, ManualClock};
-use relay_core::config::{Cloud, ValidConfig};
+use relay_core::config::ValidConfig;
 use relay_core::graph_presence::{Activity, Availability};
 use relay_core::snapshot::Observation;
 use relay_engine::{describe, EngineOptions, GraphWriter, Reconciler};
-use relay_graph::{
-    Credential, GraphClient, GraphClientConfig, ManualSleeper, Pacing, UrlOverrides,
-};
+use relay_graph::{GraphClient, ManualSleeper, Pacing};
 use relay_sim::{SimHandle, SimOptions, SimTenant};
 use uuid::Uuid;
 
@@ -160,6 +158,22 @@ impl Journey {
         self.rules = rules;
     }
 
+    /// Reads the real presence back once a minute, as the app does (off by default here: it adds
+    /// a read to every minute of every timeline).
+    pub fn enable_readback(&mut self) {
+        let config = config(&self.users, &self.rules, &serde_json::json!({}));
+        let options = EngineOptions {
+            readback: true,
+            ..options_for_tests()
+        };
+        self.reconciler = Reconciler::new(config, writer(&self.sim, &self.clock), options);
+    }
+
+    /// A Graph client of its own, standing in for what a person does in Teams.
+    pub fn person(&self) -> GraphClient {
+        client(&self.sim, &self.clock)
+    }
+
     fn fresh(&self, rules: &serde_json::Value) -> Reconciler {
         let config = config(&self.users, rules, &serde_json::json!({}));
         Reconciler::new(config, writer(&self.sim, &self.clock), options_for_tests())
@@ -176,27 +190,21 @@ pub fn options_for_tests() -> EngineOptions {
 }
 
 fn writer(sim: &SimHandle, clock: &ManualClock) -> Arc<GraphWriter> {
-    let mut config = GraphClientConfig::new(
-        Cloud::Global,
-        sim.tenant_id().to_string(),
-        sim.client_id().to_string(),
-        Credential::ClientSecret(sim.credentials().client_secret.clone()),
-    );
-    config.urls = UrlOverrides {
-        authority_url: Some(sim.authority_url().to_owned()),
-        graph_url: Some(sim.graph_url().to_owned()),
-    };
+    Arc::new(GraphWriter::new(client(sim, clock)))
+}
+
+fn client(sim: &SimHandle, clock: &ManualClock) -> GraphClient {
+    let mut config = relay_host::tenant::client_config_for(sim);
     config.pacing = Pacing {
         max_in_flight: 4,
         min_interval: std::time::Duration::ZERO,
     };
-    let client = GraphClient::new(
+    GraphClient::new(
         config,
         Arc::new(clock.clone()),
         Arc::new(ManualSleeper::new(clock.clone())),
     )
-    .expect("client");
-    Arc::new(GraphWriter::new(client))
+    .expect("client")
 }
 
 fn config(ids: &[String], rules: &serde_json::Value, extra: &serde_json::Value) -> ValidConfig {
