@@ -268,6 +268,7 @@ async fn start_relay<R: Runtime>(app: tauri::AppHandle<R>, config: ValidConfig) 
     let mut status = host.status();
     let mut problem = host.config_problem();
     let mut restart = host.restart_needed();
+    let (mut problem_closed, mut restart_closed) = (false, false);
     *state
         .engine
         .lock()
@@ -286,19 +287,27 @@ async fn start_relay<R: Runtime>(app: tauri::AppHandle<R>, config: ValidConfig) 
     loop {
         tokio::select! {
             changed = status.changed() => if changed.is_err() { break },
-            changed = problem.changed() => {
-                if changed.is_err() { break }
-                state.status().config_problem = problem.borrow_and_update().clone();
+            // The watcher's channels close only when the relay stops; then stop listening to
+            // them rather than ending this loop (the engine's status decides that).
+            changed = problem.changed(), if !problem_closed => {
+                match changed {
+                    Ok(()) => {
+                        state.status().config_problem = problem.borrow_and_update().clone();
+                    }
+                    Err(_) => problem_closed = true,
+                }
             }
-            changed = restart.changed() => {
-                if changed.is_err() { break }
-                let next = restart.borrow_and_update().clone();
-                if let Some(next) = next {
-                    restart_relay(app.clone(), *next);
-                    return;
+            changed = restart.changed(), if !restart_closed => {
+                if changed.is_err() {
+                    restart_closed = true;
                 }
             }
             _ = minute.tick() => {}
+        }
+        let next = restart.borrow_and_update().clone();
+        if let Some(next) = next {
+            restart_relay(app.clone(), *next);
+            return;
         }
         let now = StatusView::from(&*status.borrow_and_update());
         if let Err(err) = app.emit("status-changed", &now) {

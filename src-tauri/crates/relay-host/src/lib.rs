@@ -423,6 +423,9 @@ async fn apply_config_changes(mut applier: ConfigApplier) {
                 if config.file().connection != applier.running_connection {
                     tracing::info!("the config names another connection; the relay restarts");
                     applier.restart.send_replace(Some(config));
+                    // Keep the channels open until the owner shuts this relay down: a closed
+                    // channel would look like a stopped relay to whoever watches them.
+                    applier.stop.cancelled().await;
                     return;
                 }
                 let config = applier.prepare(*config);
