@@ -39,6 +39,17 @@ describe("settings window", () => {
     expect(root.textContent).toContain("No write has gone through since");
   });
 
+  it("follows the mode when the relay restarts on a new connection", async () => {
+    const root = document.createElement("div");
+    const backend = fakeBackend();
+    await mountApp(root, backend);
+    expect(root.querySelector(".badge")?.textContent).toBe(strings.modeSimulated);
+    backend.info = { ...backend.info, mode: "tenant", demo: false };
+    backend.emitStatus(backend.statusView);
+    await vi.waitFor(() => expect(root.querySelector(".badge")?.textContent).toBe(strings.modeTenant));
+    expect(root.querySelector(".demo-banner")).toBeNull();
+  });
+
   it("surfaces a config problem as an alert", async () => {
     const root = document.createElement("div");
     await mountApp(root, fakeBackend({ configProblem: "moved aside to config.json.invalid-1" }));

@@ -49,6 +49,23 @@ export async function mountApp(root: HTMLElement, backend: Backend, page: PageNa
     root.replaceChildren(errorView(toUiError(thrown).message, () => void mountApp(root, backend, page)));
     return;
   }
+  // The mode changes when a connection is saved or cleared (the relay restarts on the new
+  // tenant); follow it, or the header would go on saying "Simulated tenant" after the wizard.
+  let current: PageName = page;
+  let stopWatching: () => void = () => undefined;
+  const remount = (next: PageName): Promise<void> => {
+    stopWatching();
+    return mountApp(root, backend, next);
+  };
+  try {
+    stopWatching = await backend.onStatusChanged(() => {
+      backend.appInfo().then((fresh) => {
+        if (fresh.mode !== info.mode || fresh.demo !== info.demo) void remount(current);
+      }, () => undefined);
+    });
+  } catch {
+    // Without events the header is refreshed at the next reload; nothing else depends on it.
+  }
   const main = el("main", { attrs: { id: "page" } });
   const nav = el("nav", { attrs: { "aria-label": strings.navLabel } });
   const list = el("ul");
@@ -56,6 +73,7 @@ export async function mountApp(root: HTMLElement, backend: Backend, page: PageNa
   let leave: (() => void)[] = [];
 
   const show = async (name: PageName): Promise<void> => {
+    current = name;
     for (const cleanup of leave) cleanup();
     leave = [];
     for (const item of list.querySelectorAll("button")) {
@@ -66,7 +84,7 @@ export async function mountApp(root: HTMLElement, backend: Backend, page: PageNa
     const context: PageContext = {
       backend,
       info,
-      reload: (next) => mountApp(root, backend, next ?? name),
+      reload: (next) => remount(next ?? name),
       onLeave: (cleanup) => leave.push(cleanup),
     };
     const entry = PAGES.find((p) => p.name === name) ?? PAGES[0];

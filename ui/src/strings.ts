@@ -151,6 +151,7 @@ export const strings = {
   clientId: "Application (client) ID",
   clientIdHint: "The GUID of the app registration with Presence.ReadWrite.All.",
   credential: "2. Credential",
+  storedCredential: "Credential",
   credentialKind: "Kind",
   clientSecret: "Client secret value",
   secretStoredHint: "Stored in the OS keyring. Leave empty to keep it; it is never shown.",

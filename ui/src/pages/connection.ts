@@ -58,7 +58,7 @@ function currentConnection(connection: ConnectionView, context: PageContext): HT
     [strings.tenantId, connection.tenantId],
     [strings.clientId, connection.clientId],
     [strings.credentialKind, strings.credentialKindName(connection.credentialKind)],
-    [strings.credential, credentialText(connection.credential)],
+    [strings.storedCredential, credentialText(connection.credential)],
   ];
   if (connection.certificate !== null) {
     rows.push([strings.certificate, `${connection.certificate.subject} (${connection.certificate.thumbprint})`]);
