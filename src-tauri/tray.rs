@@ -4,9 +4,11 @@
 
 use std::sync::Mutex;
 
-use relay_core::control::ManualOverride;
-use relay_core::presence::{Intent, WriteMode};
+use relay_api::status::intent_label;
+use relay_api::ControlRequest;
+use relay_core::presence::Intent;
 use relay_engine::EngineCommand;
+use relay_settings::control;
 use tauri::image::Image;
 use tauri::menu::{Menu, MenuEvent, MenuItem, PredefinedMenuItem, Submenu};
 use tauri::tray::TrayIconBuilder;
@@ -14,7 +16,7 @@ use tauri::{AppHandle, Manager, Runtime};
 
 use crate::settings_window;
 use crate::tray_view::{
-    intent_label, view, For, Snooze, TrayIcon, TrayInput, TrayView, MESSAGE_PRESETS, QUICK_INTENTS,
+    view, For, Snooze, TrayIcon, TrayInput, TrayView, MESSAGE_PRESETS, QUICK_INTENTS,
 };
 
 const TRAY_ID: &str = "main";
@@ -213,6 +215,7 @@ fn on_menu_event<R: Runtime>(app: &AppHandle<R>, event: MenuEvent) {
     let state = crate::state(app);
     let now = state.clock.now();
     let zone = state.zone;
+    let status = state.engine_status().unwrap_or_default();
     let commands: Vec<EngineCommand> = match action {
         MenuAction::Info => Vec::new(),
         MenuAction::OpenSettings => {
@@ -223,36 +226,39 @@ fn on_menu_event<R: Runtime>(app: &AppHandle<R>, event: MenuEvent) {
             crate::quit(app.clone());
             Vec::new()
         }
-        MenuAction::TogglePause => {
-            let paused = state.engine_status().is_some_and(|s| s.paused);
-            vec![if paused {
-                EngineCommand::Resume
-            } else {
-                EngineCommand::Pause
-            }]
+        MenuAction::TogglePause => vec![if status.paused {
+            EngineCommand::Resume
+        } else {
+            EngineCommand::Pause
+        }],
+        MenuAction::Snooze(choice) => {
+            let request = ControlRequest::Snooze {
+                length: choice.length(),
+            };
+            match control::engine_commands(request, &status, now, zone) {
+                Ok(commands) => commands,
+                Err(err) => {
+                    tracing::warn!("snooze from the tray refused: {}", err.message);
+                    Vec::new()
+                }
+            }
         }
-        MenuAction::Snooze(choice) => vec![EngineCommand::Snooze(Some(choice.until(now, zone)))],
         MenuAction::EndSnooze => vec![EngineCommand::Snooze(None)],
         MenuAction::SetStatus(intent, until) => {
-            let until = until.until(now, zone);
-            for_each_user(app, |user| EngineCommand::Override {
-                user: user.user.clone(),
-                value: Some(ManualOverride {
-                    intent,
-                    mode: WriteMode::Assertive,
-                    message: user.message.clone().filter(|_| {
-                        matches!(user.reason, relay_core::evaluate::Reason::Override { .. })
-                    }),
-                    until,
-                }),
-            })
+            control::quick_set(&status, intent, until.until(now, zone))
         }
-        MenuAction::ClearStatus => for_each_user(app, |user| EngineCommand::Override {
-            user: user.user.clone(),
-            value: None,
-        }),
-        MenuAction::Message(index) => with_message(app, Some(MESSAGE_PRESETS[index]), now),
-        MenuAction::ClearMessage => with_message(app, None, now),
+        MenuAction::ClearStatus => status
+            .users
+            .iter()
+            .map(|user| EngineCommand::Override {
+                user: user.user.clone(),
+                value: None,
+            })
+            .collect(),
+        MenuAction::Message(index) => {
+            control::message_preset(&status, Some(MESSAGE_PRESETS[index]), now)
+        }
+        MenuAction::ClearMessage => control::message_preset(&status, None, now),
     };
     if commands.is_empty() {
         return;
@@ -269,45 +275,6 @@ fn on_menu_event<R: Runtime>(app: &AppHandle<R>, event: MenuEvent) {
             }
         }
     });
-}
-
-/// One command per configured user.
-fn for_each_user<R: Runtime>(
-    app: &AppHandle<R>,
-    command: impl Fn(&relay_engine::UserStatus) -> EngineCommand,
-) -> Vec<EngineCommand> {
-    crate::state(app)
-        .engine_status()
-        .map(|status| status.users.iter().map(command).collect())
-        .unwrap_or_default()
-}
-
-/// A message preset keeps what each person shows now and adds (or removes) the message, for an
-/// hour unless a manual choice with its own end is in effect.
-fn with_message<R: Runtime>(
-    app: &AppHandle<R>,
-    message: Option<&str>,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Vec<EngineCommand> {
-    for_each_user(app, |user| {
-        let intent = match user.intent {
-            Intent::Release => Intent::Available,
-            other => other,
-        };
-        let until = match &user.reason {
-            relay_core::evaluate::Reason::Override { until, .. } => *until,
-            _ => Some(now + chrono::Duration::hours(1)),
-        };
-        EngineCommand::Override {
-            user: user.user.clone(),
-            value: Some(ManualOverride {
-                intent,
-                mode: WriteMode::Assertive,
-                message: message.map(str::to_owned),
-                until,
-            }),
-        }
-    })
 }
 
 /// Re-renders icon and tooltip, and the menu when its content changed.

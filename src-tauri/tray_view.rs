@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
+use relay_api::SnoozeLength;
 use relay_core::graph_presence::Availability;
 use relay_core::presence::Intent;
 use relay_engine::{EngineStatus, UserStatus};
@@ -83,11 +84,13 @@ impl Snooze {
         }
     }
 
-    pub fn until(self, now: DateTime<Utc>, zone: Tz) -> DateTime<Utc> {
+    /// The request the settings window would send for the same choice (one mapping to engine
+    /// commands for both).
+    pub fn length(self) -> SnoozeLength {
         match self {
-            Snooze::Minutes30 => now + Duration::minutes(30),
-            Snooze::Hour1 => now + Duration::hours(1),
-            Snooze::UntilTomorrow => next_local_midnight(now, zone),
+            Snooze::Minutes30 => SnoozeLength::Minutes { minutes: 30 },
+            Snooze::Hour1 => SnoozeLength::Minutes { minutes: 60 },
+            Snooze::UntilTomorrow => SnoozeLength::UntilTomorrow,
         }
     }
 }
@@ -224,18 +227,6 @@ fn user_line(user: &UserStatus) -> String {
         line.push_str(", their own choice in Teams is respected");
     }
     line
-}
-
-pub fn intent_label(intent: Intent) -> &'static str {
-    match intent {
-        Intent::Available => "Available",
-        Intent::Busy => "Busy",
-        Intent::DoNotDisturb => "Do not disturb",
-        Intent::BeRightBack => "Be right back",
-        Intent::Away => "Away",
-        Intent::AppearOffline => "Appear offline",
-        Intent::Release => "Clear (automatic)",
-    }
 }
 
 fn intent_label_for(availability: Availability) -> &'static str {
@@ -397,6 +388,18 @@ mod tests {
         assert_eq!(next_local_midnight(t(22, 30), berlin), t(23, 0));
         assert_eq!(For::Minutes30.until(t(9, 0), berlin), Some(t(9, 30)));
         assert_eq!(For::UntilChanged.until(t(9, 0), berlin), None);
-        assert_eq!(Snooze::UntilTomorrow.until(t(9, 0), berlin), t(23, 0));
+        let snooze = relay_settings::control::engine_commands(
+            relay_api::ControlRequest::Snooze {
+                length: Snooze::UntilTomorrow.length(),
+            },
+            &EngineStatus::default(),
+            t(9, 0),
+            berlin,
+        )
+        .expect("a snooze is always accepted");
+        assert!(
+            matches!(snooze.as_slice(), [relay_engine::EngineCommand::Snooze(Some(until))] if *until == t(23, 0)),
+            "{snooze:?}"
+        );
     }
 }

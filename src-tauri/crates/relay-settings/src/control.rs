@@ -7,6 +7,7 @@ use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use relay_api::{ControlRequest, ErrorCode, OverrideTarget, SnoozeLength, UiError};
 use relay_core::control::ManualOverride;
+use relay_core::evaluate::Reason;
 use relay_core::presence::{Intent, WriteMode};
 use relay_engine::{EngineCommand, EngineStatus};
 use tokio::sync::mpsc;
@@ -72,6 +73,64 @@ pub fn engine_commands(
             .map(|user| EngineCommand::Override { user, value: None })
             .collect(),
     })
+}
+
+/// The tray's quick set: everyone shows `intent` assertively until `until` (`None`: until
+/// changed). A message that came with an earlier manual choice stays with the new one.
+pub fn quick_set(
+    status: &EngineStatus,
+    intent: Intent,
+    until: Option<DateTime<Utc>>,
+) -> Vec<EngineCommand> {
+    status
+        .users
+        .iter()
+        .map(|user| EngineCommand::Override {
+            user: user.user.clone(),
+            value: Some(ManualOverride {
+                intent,
+                mode: WriteMode::Assertive,
+                message: user
+                    .message
+                    .clone()
+                    .filter(|_| matches!(user.reason, Reason::Override { .. })),
+                until,
+            }),
+        })
+        .collect()
+}
+
+/// The tray's status message presets: everyone keeps what they show now (Available when
+/// nothing is held) and gets `message` (or none), until a manual choice in effect ends, else
+/// for an hour.
+pub fn message_preset(
+    status: &EngineStatus,
+    message: Option<&str>,
+    now: DateTime<Utc>,
+) -> Vec<EngineCommand> {
+    status
+        .users
+        .iter()
+        .map(|user| {
+            let intent = match user.intent {
+                Intent::Release => Intent::Available,
+                other => other,
+            };
+            let until = match &user.reason {
+                Reason::Override { until } => *until,
+                _ => Some(now + Duration::hours(1)),
+            };
+            EngineCommand::Override {
+                user: user.user.clone(),
+                value: Some(ManualOverride {
+                    intent,
+                    mode: WriteMode::Assertive,
+                    message: message.map(str::to_owned),
+                    until,
+                }),
+            }
+        })
+        .collect()
 }
 
 /// Hands `commands` to the engine, in order.

@@ -63,7 +63,7 @@ pub fn run(args: &RunArgs, paths: &AppPaths, json: bool) -> anyhow::Result<u8> {
             state_dir: paths.config_dir.clone(),
             audit_dir: paths.log_dir.clone(),
             watch_config: Some(paths.config_file()),
-            local_zone: relay_calendar::inspect::system_zone().unwrap_or(chrono_tz::UTC),
+            local_zone: relay_host::system_zone(),
             // Headless machines have no one to read a desktop notification; problems go to the
             // log and the status lines.
             notifier: None,

@@ -208,3 +208,73 @@ fn midnight_in_a_zone_with_daylight_saving() {
         midnight
     );
 }
+
+fn with_users(users: Vec<UserStatus>) -> EngineStatus {
+    EngineStatus {
+        users,
+        ..EngineStatus::default()
+    }
+}
+
+fn overrides(commands: &[EngineCommand]) -> Vec<(String, ManualOverride)> {
+    commands
+        .iter()
+        .map(|command| match command {
+            EngineCommand::Override {
+                user,
+                value: Some(value),
+            } => (user.clone(), value.clone()),
+            other => panic!("expected an override, got {other:?}"),
+        })
+        .collect()
+}
+
+#[test]
+fn quick_set_keeps_a_manual_message_and_drops_a_rules_one() {
+    let mut ada = user(ADA);
+    ada.reason = Reason::Override { until: None };
+    ada.message = Some("At lunch".into());
+    let mut bob = user(BOB);
+    bob.message = Some("Back soon".into());
+    let until = Some(now() + Duration::minutes(30));
+    let set = overrides(&quick_set(
+        &with_users(vec![ada, bob]),
+        Intent::BeRightBack,
+        until,
+    ));
+    assert_eq!(set.len(), 2);
+    assert_eq!(set[0].1.message.as_deref(), Some("At lunch"));
+    assert_eq!(set[1].1.message, None);
+    for (_, value) in &set {
+        assert_eq!(
+            (value.intent, value.mode, value.until),
+            (Intent::BeRightBack, WriteMode::Assertive, until)
+        );
+    }
+}
+
+#[test]
+fn a_message_preset_keeps_what_shows_and_the_manual_end() {
+    let mut ada = user(ADA);
+    let ends = now() + Duration::minutes(20);
+    ada.intent = Intent::Busy;
+    ada.reason = Reason::Override { until: Some(ends) };
+    let bob = user(BOB);
+    let set = overrides(&message_preset(
+        &with_users(vec![ada, bob]),
+        Some("In a meeting"),
+        now(),
+    ));
+    assert_eq!(
+        (set[0].1.intent, set[0].1.until),
+        (Intent::Busy, Some(ends))
+    );
+    assert_eq!(
+        (set[1].1.intent, set[1].1.until),
+        (Intent::Available, Some(now() + Duration::hours(1))),
+        "nothing held shows as Available, for an hour"
+    );
+    assert!(set
+        .iter()
+        .all(|(_, v)| v.message.as_deref() == Some("In a meeting")));
+}
