@@ -50,6 +50,21 @@ describe("settings window", () => {
     expect(root.querySelector(".demo-banner")).toBeNull();
   });
 
+  it("keeps what the user is typing when the mode changes under the page", async () => {
+    const root = document.createElement("div");
+    const backend = fakeBackend();
+    await mountApp(root, backend, "users");
+    const name = root.querySelector<HTMLInputElement>('input[name="displayName"]');
+    if (name === null) throw new Error("the Users page has no name field");
+    name.value = "Ada Abara";
+    backend.info = { ...backend.info, mode: "tenant", demo: false };
+    backend.emitStatus(backend.statusView);
+    await vi.waitFor(() => expect(root.querySelector(".badge")?.textContent).toBe(strings.modeTenant));
+    expect(root.querySelector<HTMLInputElement>('input[name="displayName"]')).toBe(name);
+    expect(name.value).toBe("Ada Abara");
+    expect(backend.ready).toEqual(["users"]);
+  });
+
   it("surfaces a config problem as an alert", async () => {
     const root = document.createElement("div");
     await mountApp(root, fakeBackend({ configProblem: "moved aside to config.json.invalid-1" }));

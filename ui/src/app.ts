@@ -49,23 +49,11 @@ export async function mountApp(root: HTMLElement, backend: Backend, page: PageNa
     root.replaceChildren(errorView(toUiError(thrown).message, () => void mountApp(root, backend, page)));
     return;
   }
-  // The mode changes when a connection is saved or cleared (the relay restarts on the new
-  // tenant); follow it, or the header would go on saying "Simulated tenant" after the wizard.
-  let current: PageName = page;
   let stopWatching: () => void = () => undefined;
   const remount = (next: PageName): Promise<void> => {
     stopWatching();
     return mountApp(root, backend, next);
   };
-  try {
-    stopWatching = await backend.onStatusChanged(() => {
-      backend.appInfo().then((fresh) => {
-        if (fresh.mode !== info.mode || fresh.demo !== info.demo) void remount(current);
-      }, () => undefined);
-    });
-  } catch {
-    // Without events the header is refreshed at the next reload; nothing else depends on it.
-  }
   const main = el("main", { attrs: { id: "page" } });
   const nav = el("nav", { attrs: { "aria-label": strings.navLabel } });
   const list = el("ul");
@@ -73,7 +61,6 @@ export async function mountApp(root: HTMLElement, backend: Backend, page: PageNa
   let leave: (() => void)[] = [];
 
   const show = async (name: PageName): Promise<void> => {
-    current = name;
     for (const cleanup of leave) cleanup();
     leave = [];
     for (const item of list.querySelectorAll("button")) {
@@ -108,19 +95,36 @@ export async function mountApp(root: HTMLElement, backend: Backend, page: PageNa
     list.append(el("li", {}, item));
   }
 
-  const header = el(
-    "header",
-    {},
-    el("span", { className: "app-name", text: strings.appName }),
-    el("span", {
-      className: `badge badge-${info.mode}`,
-      text: info.mode === "simulated" ? strings.modeSimulated : strings.modeTenant,
-    }),
-  );
-  const parts: Node[] = [header];
-  if (info.demo) parts.push(demoBanner());
-  parts.push(nav, main);
-  root.replaceChildren(...parts);
+  const badge = el("span");
+  const header = el("header", {}, el("span", { className: "app-name", text: strings.appName }), badge);
+  let banner: HTMLElement | null = null;
+  const showMode = (): void => {
+    badge.className = `badge badge-${info.mode}`;
+    badge.textContent = info.mode === "simulated" ? strings.modeSimulated : strings.modeTenant;
+    if (info.demo && banner === null) {
+      banner = demoBanner();
+      header.after(banner);
+    } else if (!info.demo && banner !== null) {
+      banner.remove();
+      banner = null;
+    }
+  };
+  root.replaceChildren(header, nav, main);
+  showMode();
+  // The mode changes when a connection is saved or cleared (the relay restarts on the new
+  // tenant). The header follows it in place: re-rendering the page would throw away whatever
+  // the user is typing there at that moment (the Users form right after the wizard, say).
+  try {
+    stopWatching = await backend.onStatusChanged(() => {
+      backend.appInfo().then((fresh) => {
+        if (fresh.mode === info.mode && fresh.demo === info.demo) return;
+        info = fresh;
+        showMode();
+      }, () => undefined);
+    });
+  } catch {
+    // Without events the header is refreshed at the next reload; nothing else depends on it.
+  }
   await show(page);
 }
 
