@@ -16,6 +16,7 @@ fn main() {
         "signals",
         "audit_query",
         "control",
+        "rules_preview",
         "settings_set_pin",
         "kiosk_unlock",
     ]);

@@ -7,6 +7,8 @@ mod settings_window;
 pub mod status;
 mod tray;
 pub mod tray_view;
+mod window_host;
+mod window_process;
 
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
@@ -25,6 +27,8 @@ use tokio::sync::{mpsc, watch};
 
 pub use console::attach_parent_console;
 pub use status::{AppStatus, Mode};
+pub use window_host::WINDOW_PROCESS_ARG;
+pub use window_process::run as run_settings_window;
 
 /// Shared state of the running app, managed by Tauri.
 pub struct AppState {
@@ -38,6 +42,8 @@ pub struct AppState {
     engine: Mutex<Option<EngineLink>>,
     /// What the settings window's commands read and change (config file, keyring, kiosk lock).
     settings: Arc<Settings>,
+    /// The settings window's process, while the window is open.
+    window: window_host::WindowHost,
 }
 
 #[derive(Clone, Debug)]
@@ -73,7 +79,14 @@ impl AppState {
             host: tokio::sync::Mutex::new(None),
             engine: Mutex::new(None),
             settings: Arc::new(settings),
+            window: window_host::WindowHost::default(),
         }
+    }
+
+    /// Environment variables the tray set for itself, to be taken out for the window's process.
+    pub fn with_tray_only_env(mut self, names: Vec<&'static str>) -> Self {
+        self.window = window_host::WindowHost::new(names);
+        self
     }
 
     /// Other settings than the OS keyring and the app's paths (tests: a `MemoryStore`).
@@ -109,6 +122,8 @@ impl AppState {
 
 /// Starts the tray app and blocks until it quits.
 pub fn run_tray() -> ExitCode {
+    // Before any thread starts (setting the environment is not thread-safe).
+    let tray_only_env = keep_gl_out_of_the_tray();
     let paths = match AppPaths::from_env() {
         Ok(paths) => paths,
         Err(err) => {
@@ -137,21 +152,21 @@ pub fn run_tray() -> ExitCode {
     };
     tauri::async_runtime::set(runtime.handle().clone());
 
-    let state = AppState::new(paths, status);
+    let state = AppState::new(paths, status).with_tray_only_env(tray_only_env);
     let builder = configure(tauri::Builder::default(), state)
         .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
             tracing::info!("another launch asked for the settings window");
-            settings_window::show(app);
+            window_host::show(app);
         }))
         .setup(move |app| {
             tray::create(app.handle())?;
             if std::env::var_os(SHOW_SETTINGS_AT_START_ENV).is_some() {
-                settings_window::show(app.handle());
+                window_host::show(app.handle());
             }
             tauri::async_runtime::spawn(start_relay(app.handle().clone(), config));
             Ok(())
         });
-    let app = match builder.build(tauri::generate_context!()) {
+    let app = match builder.build(context()) {
         Ok(app) => app,
         Err(err) => {
             tracing::error!("cannot start the tray app: {err}");
@@ -172,6 +187,25 @@ pub fn run_tray() -> ExitCode {
     ExitCode::from(u8::try_from(exit_code).unwrap_or(1))
 }
 
+/// The app's Tauri context (config, assets, ACL), one copy for the tray and the window's process.
+pub(crate) fn context() -> tauri::Context<tauri::Wry> {
+    tauri::generate_context!()
+}
+
+/// The tray draws no GL, but GTK opens the GL driver with the display, and without a GPU that is
+/// Mesa's llvmpipe: about 50 MiB the tray would carry for nothing (docs/BENCHMARKS.md, "Tray
+/// memory"). The settings window's process gets the variable back as it was (unset). Returns
+/// what was set, for `WindowHost`. A value the user set is left alone.
+fn keep_gl_out_of_the_tray() -> Vec<&'static str> {
+    const GDK_GL: &str = "GDK_GL";
+    if cfg!(target_os = "linux") && std::env::var_os(GDK_GL).is_none() {
+        std::env::set_var(GDK_GL, "disable");
+        vec![GDK_GL]
+    } else {
+        Vec::new()
+    }
+}
+
 /// State and commands: the part shared by the real app and the `tauri::test` mock runtime (the
 /// tray and the single-instance plugin need a desktop session, so `run_tray` adds them).
 pub fn configure<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
@@ -185,23 +219,9 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tau
                     .window_closed(window.label());
             }
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::app_info,
-            commands::ui_ready,
-            commands::status,
-            commands::config_get,
-            commands::config_validate,
-            commands::config_save,
-            commands::connection_get,
-            commands::connection_set,
-            commands::connection_clear,
-            commands::connection_test,
-            commands::signals,
-            commands::audit_query,
-            commands::control,
-            commands::settings_set_pin,
-            commands::kiosk_unlock,
-        ])
+        // The app's own windows live in their own process (`window_host`); a web view in this
+        // one (the `tauri::test` runtime) is answered directly, by the same dispatch.
+        .invoke_handler(commands::invoke_handler)
 }
 
 /// Set to open the settings window at start (end-to-end tests need it visible to click in it).
@@ -310,10 +330,20 @@ async fn start_relay<R: Runtime>(app: tauri::AppHandle<R>, config: ValidConfig) 
             return;
         }
         let now = StatusView::from(&*status.borrow_and_update());
-        if let Err(err) = app.emit("status-changed", &now) {
-            tracing::debug!("status-changed not delivered: {err}");
-        }
+        emit_status(&app, &now);
         tray::refresh(&app);
+    }
+}
+
+/// Tells the settings window (its process, or a web view in this one) the engine's new status.
+fn emit_status<R: Runtime>(app: &tauri::AppHandle<R>, now: &StatusView) {
+    const EVENT: &str = "status-changed";
+    match serde_json::to_value(now) {
+        Ok(payload) => crate::state(app).window.emit(EVENT, payload),
+        Err(err) => tracing::warn!("{EVENT} could not be encoded: {err}"),
+    }
+    if let Err(err) = app.emit(EVENT, now) {
+        tracing::debug!("{EVENT} not delivered: {err}");
     }
 }
 

@@ -14,10 +14,10 @@ use tauri::menu::{Menu, MenuEvent, MenuItem, PredefinedMenuItem, Submenu};
 use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Manager, Runtime};
 
-use crate::settings_window;
 use crate::tray_view::{
     view, For, Snooze, TrayIcon, TrayInput, TrayView, MESSAGE_PRESETS, QUICK_INTENTS,
 };
+use crate::window_host;
 
 const TRAY_ID: &str = "main";
 
@@ -219,7 +219,7 @@ fn on_menu_event<R: Runtime>(app: &AppHandle<R>, event: MenuEvent) {
     let commands: Vec<EngineCommand> = match action {
         MenuAction::Info => Vec::new(),
         MenuAction::OpenSettings => {
-            settings_window::show(app);
+            window_host::show(app);
             Vec::new()
         }
         MenuAction::Quit => {

@@ -392,6 +392,14 @@ test("the rule 'screen locked for at least 10 s -> away, assertive, Back soon' i
   assert.equal(rule.then.intent, "away");
   assert.equal(rule.then.mode, "assertive");
   assert.equal(rule.then.message, "Back soon");
+
+  // The preview replays the saved rules for both users (the engine's simulate path).
+  await until(30, "the preview to show both users", async () => {
+    if ((await (await session.find("[data-slot=preview]")).attribute("aria-busy")) === "true") return false;
+    const names = await Promise.all((await session.findAll("[data-slot=preview] .preview-user h3")).map((h) => h.text()));
+    return tenant.users.every((user) => names.some((name) => name.includes(user.displayName)));
+  });
+  await screenshot("journey-4b-preview", "[data-slot=preview]");
 }));
 
 test("an invalid rule shows its error at the field and is not saved", step("invalid rule", async (t) => {

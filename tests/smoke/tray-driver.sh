@@ -82,13 +82,31 @@ press() {
   for key in "$@"; do xdotool key --clearmodifiers "$key"; sleep 0.1; done
 }
 
-# open_submenu: opens the submenu of the selected row (Right), which selects its first row, and
-# waits for its window; sets submenu to that window's id. Fails (status 1) when none opens.
+# menu_levels: how many levels of the tray menu are open: the app's visible windows of menu size
+# (the tray icon is about 32x30, GTK's hidden helper window 10x10, a menu over 100 pixels tall).
+menu_levels() {
+  local window levels=0 WIDTH HEIGHT
+  for window in $(windows_now); do
+    [ "$(xdotool getwindowname "$window" 2>/dev/null)" = presence-relay ] || continue
+    eval "$(xdotool getwindowgeometry --shell "$window" 2>/dev/null | grep -E '^(WIDTH|HEIGHT)=')"
+    if [ "${WIDTH:-0}" -ge 64 ] && [ "${HEIGHT:-0}" -ge 64 ]; then levels=$((levels + 1)); fi
+  done
+  echo "$levels"
+}
+
+# open_submenu LEVEL: opens the submenu of the selected row (Right), which selects its first row,
+# and waits until LEVEL menu levels are open (the menu itself is level 1). Fails (status 1) when
+# the submenu does not open. GTK may already have popped the submenu up on its own (it does once
+# a row has stayed selected for its popup delay, which a busy machine reaches between keys); Right
+# then moves into it all the same, so counting levels, not new windows, tells the two apart.
 open_submenu() {
-  local before
-  before=$(windows_now)
+  local level=$1
+  local deadline=$((SECONDS + 5))
   xdotool key --clearmodifiers Right
-  submenu=$(new_window_since "$before") || return 1
+  until [ "$(menu_levels)" -ge "$level" ]; do
+    [ $SECONDS -lt $deadline ] || return 1
+    sleep 0.2
+  done
   sleep 0.3
 }
 

@@ -109,10 +109,10 @@ quick_set_brb() {
   open_menu
   import -window root "$shots/quick-set-1-menu.png"
   press Down                            # Set status (the first sensitive row)
-  open_submenu || return 1              # Available is selected
+  open_submenu 2 || return 1            # Available is selected
   press Down Down Down                  # Busy, Do not disturb, Be right back
   import -window root "$shots/quick-set-2-set-status.png"
-  open_submenu || return 1              # For 30 minutes is selected
+  open_submenu 3 || return 1            # For 30 minutes is selected
   import -window root "$shots/quick-set-3-be-right-back.png"
   press Return
 }

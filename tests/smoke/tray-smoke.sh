@@ -59,14 +59,14 @@ choose_open_settings
 wait_for 30 "the settings window to render" log_has 'settings window rendered page "overview"'
 settings=$(settings_window)
 # The page reported itself rendered; now wait until it is painted: a blank window has a handful of
-# colours, a page with text has hundreds.
+# colours, the "Loading…" line alone about 110, the overview (text, badge, buttons) over a thousand.
 painted() {
   import -window root "$shots/03-settings.png" 2>/dev/null || return 1
   local geometry colours
   geometry=$(xdotool getwindowgeometry --shell "$settings")
   eval "$geometry"
   colours=$(convert "$shots/03-settings.png" -crop "${WIDTH}x${HEIGHT}+${X}+${Y}" -format %k info:)
-  [ "$colours" -gt 100 ]
+  [ "$colours" -gt 500 ]
 }
 wait_for 20 "the settings page to be painted" painted
 ok "settings window rendered and painted"

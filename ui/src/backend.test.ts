@@ -22,6 +22,7 @@ describe("tauriBackend", () => {
     await backend.configGet();
     await backend.configValidate(emptyConfig());
     await backend.configSave(emptyConfig());
+    await backend.rulesPreview(emptyConfig());
     await backend.connectionGet();
     await backend.connectionSet({ cloud: "global", tenantId: "t", clientId: "c", credential: { kind: "keep" } });
     await backend.connectionClear();
@@ -34,6 +35,7 @@ describe("tauriBackend", () => {
     expect(new Set(invoked.map((call) => call.name))).toEqual(new Set(COMMAND_NAMES));
     expect(invoked.find((call) => call.name === "ui_ready")?.args).toEqual({ page: "overview" });
     expect(invoked.find((call) => call.name === "config_save")?.args).toHaveProperty("config");
+    expect(invoked.find((call) => call.name === "rules_preview")?.args).toHaveProperty("config");
     expect(invoked.find((call) => call.name === "settings_set_pin")?.args).toEqual({ pin: null });
   });
 });

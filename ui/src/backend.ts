@@ -18,6 +18,7 @@ import type {
   ErrorCode,
   Events,
   Issue,
+  RulesPreview,
   SaveOutcome,
   SignalView,
   StatusView,
@@ -46,6 +47,8 @@ export interface Backend {
   configGet(): Promise<ConfigFile>;
   configValidate(config: ConfigFile): Promise<ValidationReport>;
   configSave(config: ConfigFile): Promise<SaveOutcome>;
+  /** What Teams would show under `config` (saved or not), now and over the next hours. */
+  rulesPreview(config: ConfigFile): Promise<RulesPreview>;
   connectionGet(): Promise<ConnectionView | null>;
   connectionSet(input: ConnectionInput): Promise<ConnectionView>;
   connectionClear(): Promise<void>;
@@ -80,6 +83,7 @@ export function tauriBackend(): Backend {
     configGet: () => call("config_get", {}),
     configValidate: (config) => call("config_validate", { config }),
     configSave: (config) => call("config_save", { config }),
+    rulesPreview: (config) => call("rules_preview", { config }),
     connectionGet: () => call("connection_get", {}),
     connectionSet: (input) => call("connection_set", { input }),
     connectionClear: () => done(call("connection_clear", {})),

@@ -82,6 +82,19 @@ const logLevelNames: Record<LogLevel, string> = {
   trace: "Trace (very detailed)",
 };
 
+/** Graph's availability values, as Teams words them. */
+const availabilityNames: Record<string, string> = {
+  Available: "Available",
+  AvailableIdle: "Available (idle)",
+  Away: "Away",
+  BeRightBack: "Be right back",
+  Busy: "Busy",
+  BusyIdle: "Busy (idle)",
+  DoNotDisturb: "Do not disturb",
+  Offline: "Offline",
+  PresenceUnknown: "Unknown",
+};
+
 const resultNames: Record<ResultFilter, string> = { ok: "Succeeded", failed: "Failed" };
 
 const signalNames: Record<string, string> = {
@@ -255,7 +268,38 @@ export const strings = {
   holdMinutes: "Each write lasts (minutes)",
   holdMinutesHint: "5 to 240; writes are renewed while the rule holds. Empty: the default.",
   previewTitle: "Preview",
-  previewComing: "What Teams will show now and over the next hours will appear here once the engine's preview is available.",
+  previewIntro: (hours: number) =>
+    `What Teams would show now and over the next ${hours} hours with the rules above, saved or not, if the desk stays as it is now. Worked out by the engine against a simulated tenant: nothing real is changed.`,
+  previewAssuming: (facts: string) => `Assuming: ${facts}.`,
+  previewLoading: "Working out the preview…",
+  previewUpdating: "Updating the preview…",
+  previewInvalid: "No preview until the problems shown above are fixed.",
+  previewFailed: "The preview could not be worked out",
+  previewNoUsers: "No users are configured, so there is nothing to preview.",
+  previewLeftOut: (count: number) =>
+    `${count} more user${count === 1 ? " is" : "s are"} not previewed: the preview covers the first 200.`,
+  previewNow: "Now",
+  previewChanges: (name: string) => `Upcoming changes for ${name}`,
+  previewNoChanges: (hours: number) => `No change in the next ${hours} hours.`,
+  previewNothingHeld: "Nothing held: Teams shows what the person's own Teams apps say",
+  previewByRule: (name: string) => `rule “${name}”`,
+  previewByDefault: "no rule applies (default action)",
+  previewTimeWindow: (start: string, end: string, zone: string | null) =>
+    zone === null ? `time window ${start}–${end}` : `time window ${start}–${end} (${zone})`,
+  previewCalendar: (id: string) => `calendar “${id}”`,
+  previewScreen: (locked: boolean | null) =>
+    locked === null ? "screen lock unknown" : locked ? "screen locked" : "screen unlocked",
+  previewIdle: (seconds: number | null) =>
+    seconds === null
+      ? "input unknown"
+      : seconds === 0
+        ? "someone at the keyboard"
+        : `no input for ${seconds < 60 ? `${seconds} s` : `${Math.floor(seconds / 60)} min`} (and none to come)`,
+  previewDnd: (on: boolean | null) =>
+    on === null ? "do not disturb unknown" : on ? "do not disturb on" : "do not disturb off",
+  availabilityName: (availability: string) => availabilityNames[availability] ?? availability,
+  previewPresentation: (on: boolean | null) =>
+    on === null ? "presenting unknown" : on ? "presenting" : "not presenting",
   intentName: (intent: Intent) => intentNames[intent],
   modeName: (mode: WriteMode) => modeNames[mode],
   conditionName: (key: keyof Conditions) => conditionNames[key],

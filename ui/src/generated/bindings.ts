@@ -431,6 +431,58 @@ export type OverrideTarget = { "kind": "user", objectId: string, } | { "kind": "
 export type Pin = string;
 
 /**
+ * A condition of the deciding rule that depends on time rather than on the desk's signals.
+ */
+export type PreviewCause = { "kind": "time_window", start: string, end: string, timeZone: string | null, } | { "kind": "calendar", calendar: string, };
+
+/**
+ * From `at` on, Teams shows `to`.
+ */
+export type PreviewChange = { at: string, to: PreviewState, };
+
+/**
+ * A presence as Graph names it (`Away` / `Away`).
+ */
+export type PreviewPresence = { availability: string, activity: string, };
+
+/**
+ * What the preview assumes of the desk. `null`: the signal is unknown (no source reports it, or
+ * the relay is not running), which rules treat as neither on nor off.
+ */
+export type PreviewSignals = { screenLocked: boolean | null, 
+/**
+ * Seconds since the last keyboard or mouse input, at `from`; the preview assumes no input
+ * comes after it, unless the desk is in use (then it stays in use).
+ */
+idleSeconds: number | null, doNotDisturb: boolean | null, presentation: boolean | null, };
+
+/**
+ * What Teams shows for one user, and why.
+ */
+export type PreviewState = { 
+/**
+ * What the rules want (`release`: hold nothing).
+ */
+intent: IntentView, 
+/**
+ * What Teams shows from our writes; `null` when we hold nothing and Teams shows whatever
+ * the person's own clients say.
+ */
+shown: PreviewPresence | null, 
+/**
+ * The status message Teams shows, placeholders filled in.
+ */
+message: string | null, 
+/**
+ * Which rule (or the default action) decided.
+ */
+reason: ReasonView, 
+/**
+ * The time window or calendar that makes the deciding rule apply, if it has one.
+ */
+causes: Array<PreviewCause>, };
+
+/**
  * Who decided, as data.
  */
 export type ReasonValue = { "kind": "paused" } | { "kind": "shutting_down" } | { "kind": "override", until: string | null, } | { "kind": "snoozed", until: string, } | { "kind": "machine_leaving" } | { "kind": "rule", index: number, name: string, } | { "kind": "default" };
@@ -466,6 +518,35 @@ when: Conditions,
  * What to show while the rule decides.
  */
 then: Action, };
+
+/**
+ * Answer of `rules_preview`.
+ */
+export type RulesPreview = { 
+/**
+ * "Now": when the preview starts.
+ */
+from: string, 
+/**
+ * Where the preview ends (`from` plus its hours).
+ */
+until: string, 
+/**
+ * The IANA zone time windows without a zone were read in (the machine's).
+ */
+timeZone: string, 
+/**
+ * The desk's signals as the preview holds them for its whole length.
+ */
+signals: PreviewSignals, 
+/**
+ * One per configured user, in the config's order.
+ */
+users: Array<UserPreview>, 
+/**
+ * The preview replays the config's first 200 users; how many more it has, not previewed.
+ */
+usersLeftOut: number, };
 
 /**
  * Answer of `config_save` when the document was saved (a refusal is a `UiError` with code
@@ -626,6 +707,19 @@ display_name: string,
 object_id: string, };
 
 /**
+ * One user: what Teams shows now, and each change after that.
+ */
+export type UserPreview = { 
+/**
+ * Entra object id (lower case).
+ */
+user: string, displayName: string, now: PreviewState, 
+/**
+ * In time order; empty when nothing changes within the preview.
+ */
+changes: Array<PreviewChange>, };
+
+/**
  * One user: what we want, what we hold, what Teams shows.
  */
 export type UserStatusView = { 
@@ -715,6 +809,14 @@ export type Commands = {
    */
   config_save: { args: { config: ConfigFile }; result: SaveOutcome };
   /**
+   * What Teams would show for each configured user now and over the next 8 hours under
+   * `config` (the rules being edited, saved or not), with the desk's signals held as they are
+   * now; computed by the engine's simulate path against a simulated tenant, so nothing real
+   * is written. Refused with `invalid_config` and the issues, as `config_validate` finds
+   * them, when `config` has errors.
+   */
+  rules_preview: { args: { config: ConfigFile }; result: RulesPreview };
+  /**
    * The configured connection, or `null` in demo mode (simulated tenant).
    */
   connection_get: { args: {}; result: ConnectionView | null };
@@ -766,7 +868,7 @@ export type Events = {
 };
 
 /** Every command name, for checks that a backend implements them all. */
-export const COMMAND_NAMES: readonly (keyof Commands)[] = ["app_info", "ui_ready", "status", "config_get", "config_validate", "config_save", "connection_get", "connection_set", "connection_clear", "connection_test", "signals", "audit_query", "control", "settings_set_pin", "kiosk_unlock"];
+export const COMMAND_NAMES: readonly (keyof Commands)[] = ["app_info", "ui_ready", "status", "config_get", "config_validate", "config_save", "rules_preview", "connection_get", "connection_set", "connection_clear", "connection_test", "signals", "audit_query", "control", "settings_set_pin", "kiosk_unlock"];
 
 /** Every `Cloud`, in declaration order. */
 export const CLOUD_VALUES: readonly Cloud[] = ["global", "us_gov_l4", "us_gov_l5", "china"];

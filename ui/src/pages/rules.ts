@@ -1,6 +1,7 @@
 // The rules page: the ordered list (reorder, enable, duplicate, delete) and an editor that offers
 // only legal choices. Every edit is checked with `config_validate` and its issues are shown at the
-// fields they point at; `config_save` stores the list.
+// fields they point at; `config_save` stores the list. Below, a preview of what Teams will show
+// under the rules as edited (./rulesPreview.ts).
 
 import type { PageContext } from "../app";
 import { button, checkbox, el, field, heading, notice, select, showIssues, textInput } from "../dom";
@@ -15,6 +16,7 @@ import {
 } from "../generated/bindings";
 import { strings } from "../strings";
 import { copyConfig, saveConfig } from "./config";
+import { previewPanel } from "./rulesPreview";
 
 export async function renderRules(context: PageContext): Promise<HTMLElement> {
   const { backend } = context;
@@ -27,6 +29,8 @@ export async function renderRules(context: PageContext): Promise<HTMLElement> {
   const editor = el("div", { className: "rule-editor" });
   let editing: number | null = null;
   let issues: Issue[] = [];
+  const preview = previewPanel(backend);
+  context.onLeave(preview.stop);
 
   const validate = async (): Promise<void> => {
     try {
@@ -41,6 +45,7 @@ export async function renderRules(context: PageContext): Promise<HTMLElement> {
     saved.textContent = "";
     if (structural) draw();
     void validate();
+    preview.schedule(draft);
   };
 
   const draw = (): void => {
@@ -117,8 +122,9 @@ export async function renderRules(context: PageContext): Promise<HTMLElement> {
     });
   });
 
-  page.append(general, list, el("div", { className: "actions" }, add, save), saved, editor, previewSlot());
+  page.append(general, list, el("div", { className: "actions" }, add, save), saved, editor, preview.element);
   draw();
+  preview.refresh(draft);
   return page;
 }
 
@@ -137,17 +143,6 @@ function newRule(): Rule {
     when: { screen: { locked: true } },
     then: { intent: "away", mode: "assertive" },
   };
-}
-
-/** Where the preview of what Teams will show (now and over the next hours) goes once the engine
- * offers its simulate path. */
-function previewSlot(): HTMLElement {
-  return el(
-    "section",
-    { className: "preview", attrs: { "data-slot": "preview", "aria-labelledby": "preview-heading" } },
-    el("h2", { text: strings.previewTitle, attrs: { id: "preview-heading" } }),
-    el("p", { className: "hint", text: strings.previewComing }),
-  );
 }
 
 /** Whether `mode` is a legal way to write `intent`. Exported for tests. */

@@ -12,6 +12,8 @@ import type {
   ConnectionView,
   ControlRequest,
   Issue,
+  PreviewState,
+  RulesPreview,
   SignalView,
   StatusView,
   UiError,
@@ -25,8 +27,12 @@ export interface FakeBackend extends Backend {
   testReport: ConnectionTestReport;
   sources: SignalView[];
   audit: AuditEntry[];
-  /** Issues `configValidate` and `configSave` report for the next documents. */
+  /** Issues `configValidate`, `configSave` and `rulesPreview` report for the next documents. */
   issues: Issue[];
+  /** What `rulesPreview` answers; `null`: nothing held for anyone, nothing changing. */
+  preview: RulesPreview | null;
+  /** The documents `rulesPreview` was asked about, in order. */
+  previewed: ConfigFile[];
   ready: PageName[];
   saved: ConfigFile[];
   connectionInputs: ConnectionInput[];
@@ -73,6 +79,34 @@ export function sampleConfig(): ConfigFile {
   return config;
 }
 
+/** What Teams shows while we hold nothing. */
+export function nothingHeld(): PreviewState {
+  return {
+    intent: { value: "release", label: "Released (Teams decides)" },
+    shown: null,
+    message: null,
+    reason: { value: { kind: "default" }, label: "default action" },
+    causes: [],
+  };
+}
+
+/** A preview in which no rule applies to anyone for eight hours from 09:00 UTC. */
+export function quietPreview(config: ConfigFile): RulesPreview {
+  return {
+    from: "2026-03-02T09:00:00Z",
+    until: "2026-03-02T17:00:00Z",
+    timeZone: "UTC",
+    signals: { screenLocked: null, idleSeconds: null, doNotDisturb: null, presentation: null },
+    users: config.users.map((user) => ({
+      user: user.object_id.toLowerCase(),
+      displayName: user.display_name,
+      now: nothingHeld(),
+      changes: [],
+    })),
+    usersLeftOut: 0,
+  };
+}
+
 export function fakeBackend(overrides: Partial<AppInfo> = {}): FakeBackend {
   const listeners = new Set<(status: StatusView) => void>();
   const fake: FakeBackend = {
@@ -93,6 +127,8 @@ export function fakeBackend(overrides: Partial<AppInfo> = {}): FakeBackend {
     sources: [],
     audit: [],
     issues: [],
+    preview: null,
+    previewed: [],
     ready: [],
     saved: [],
     connectionInputs: [],
@@ -119,6 +155,14 @@ export function fakeBackend(overrides: Partial<AppInfo> = {}): FakeBackend {
         fake.saved.push(structuredClone(config));
         fake.config = structuredClone(config);
         return { warnings: fake.issues };
+      }),
+    rulesPreview: (config) =>
+      answer("rulesPreview", () => {
+        fake.previewed.push(structuredClone(config));
+        if (fake.issues.some((i) => i.severity === "error")) {
+          throw { code: "invalid_config", message: "no preview", issues: fake.issues } satisfies UiError;
+        }
+        return fake.preview ?? quietPreview(config);
       }),
     connectionGet: () => answer("connectionGet", () => fake.connection),
     connectionSet: (input) =>

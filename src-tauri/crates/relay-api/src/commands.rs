@@ -101,6 +101,7 @@ use crate::config::{SaveOutcome, ValidationReport};
 use crate::connection::{ConnectionInput, ConnectionTestReport, ConnectionView};
 use crate::control::ControlRequest;
 use crate::kiosk::Pin;
+use crate::preview::RulesPreview;
 use crate::signals::SignalView;
 use crate::status::StatusView;
 use relay_core::config::ConfigFile;
@@ -122,6 +123,12 @@ commands! {
     /// removed). Refused with `invalid_config` and the issues when it has errors, and with
     /// `kiosk_locked` while the kiosk lock is on and the window is not unlocked.
     config_save(config: ConfigFile) -> SaveOutcome;
+    /// What Teams would show for each configured user now and over the next 8 hours under
+    /// `config` (the rules being edited, saved or not), with the desk's signals held as they are
+    /// now; computed by the engine's simulate path against a simulated tenant, so nothing real
+    /// is written. Refused with `invalid_config` and the issues, as `config_validate` finds
+    /// them, when `config` has errors.
+    rules_preview(config: ConfigFile) -> RulesPreview;
     /// The configured connection, or `null` in demo mode (simulated tenant).
     connection_get() -> Option<ConnectionView>;
     /// Stores the credential in the OS keyring and saves the `connection` section (keeping the
@@ -193,6 +200,7 @@ mod tests {
             "config_get",
             "config_validate",
             "config_save",
+            "rules_preview",
             "connection_get",
             "connection_set",
             "connection_test",

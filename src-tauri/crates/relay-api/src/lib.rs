@@ -19,9 +19,11 @@ pub mod connection;
 pub mod control;
 pub mod error;
 pub mod kiosk;
+pub mod preview;
 mod secret;
 pub mod signals;
 pub mod status;
+pub mod window_link;
 
 pub use app::{AppInfo, KioskView, Mode};
 pub use audit::{run_query, AuditEntry, AuditPage, AuditQuery, ResultFilter};
@@ -34,5 +36,9 @@ pub use connection::{
 pub use control::{ControlRequest, OverrideLength, OverrideTarget, SnoozeLength};
 pub use error::{ErrorCode, Issue, IssueSeverity, UiError};
 pub use kiosk::Pin;
+pub use preview::{
+    PreviewCause, PreviewChange, PreviewPresence, PreviewSignals, PreviewState, RulesPreview,
+    UserPreview,
+};
 pub use signals::{SignalHealth, SignalReading, SignalValue, SignalView};
 pub use status::StatusView;

@@ -56,6 +56,8 @@ fn every_command_and_event_type_is_declared() {
         "ControlRequest",
         "SaveOutcome",
         "ValidationReport",
+        "RulesPreview",
+        "PreviewState",
         "UiError",
         "Pin",
     ] {
@@ -69,6 +71,8 @@ fn every_command_and_event_type_is_declared() {
     assert!(
         generated.contains("config_save: { args: { config: ConfigFile }; result: SaveOutcome };")
     );
+    assert!(generated
+        .contains("rules_preview: { args: { config: ConfigFile }; result: RulesPreview };"));
 }
 
 /// The declaration blocks of the file, as `(type name, text)`.

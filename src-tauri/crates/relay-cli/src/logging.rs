@@ -41,6 +41,20 @@ pub fn init_headless(log_dir: &Path) -> LoggingGuard {
     })
 }
 
+/// A helper process whose parent keeps the log file (the settings window's): stderr only, at
+/// `level` unless `RUST_LOG` says otherwise.
+pub fn init_stderr(level: &str) -> LoggingGuard {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(level));
+    let layer = fmt::layer()
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .without_time()
+        .with_filter(filter);
+    let _ = tracing_subscriber::registry().with(layer).try_init();
+    LoggingGuard { _file: None }
+}
+
 /// Installs the global subscriber. If the log directory cannot be used, logging continues on
 /// stderr and says why, rather than failing the command.
 pub fn init(setup: &LogSetup<'_>) -> LoggingGuard {

@@ -160,6 +160,7 @@ pub(crate) async fn run(
                     answer.header("client-request-id").unwrap_or("-").to_owned();
                 log_failure(
                     &operation,
+                    &item.shape,
                     &answer,
                     &client_request_id,
                     item.attempt,

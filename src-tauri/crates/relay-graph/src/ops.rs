@@ -134,6 +134,12 @@ pub struct RequestShape {
 }
 
 impl RequestShape {
+    /// Whether a 404 answer means the goal is already met: clearPresence answers 404 when the
+    /// app holds no session for the user, which is what clearing wants.
+    pub fn not_found_means_done(&self) -> bool {
+        self.path.ends_with("/clearPresence")
+    }
+
     fn get(path: String) -> Self {
         Self {
             method: "GET",
@@ -223,6 +229,14 @@ mod tests {
 
     fn shape(op: PresenceOp) -> RequestShape {
         op.request(CLIENT, now()).expect("valid op")
+    }
+
+    #[test]
+    fn only_clear_presence_takes_a_404_as_done() {
+        let user = || USER.to_owned();
+        assert!(shape(PresenceOp::ClearPresence { user: user() }).not_found_means_done());
+        assert!(!shape(PresenceOp::GetPresence { user: user() }).not_found_means_done());
+        assert!(!shape(PresenceOp::ClearPreferredPresence { user: user() }).not_found_means_done());
     }
 
     #[test]

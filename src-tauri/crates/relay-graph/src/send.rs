@@ -194,7 +194,14 @@ impl GraphClient {
                 rand::random::<f64>(),
             );
             if let Some(answer) = &answer {
-                log_failure(operation, answer, &client_request_id, attempt, &decision);
+                log_failure(
+                    operation,
+                    shape,
+                    answer,
+                    &client_request_id,
+                    attempt,
+                    &decision,
+                );
                 if matches!(decision, Decision::GiveUp(_)) {
                     self.react_to_final(answer.status, waited);
                 }
@@ -300,14 +307,20 @@ impl GraphClient {
 }
 
 /// Logs a failed exchange with the IDs support asks for. Never logs bodies or headers that could
-/// carry a token.
+/// carry a token. A 404 that means "already done" (clearPresence with no session) is no failure
+/// to warn about: it happens at every start for users the app held nothing for.
 pub(crate) fn log_failure(
     operation: &str,
+    shape: &RequestShape,
     answer: &Answer,
     client_request_id: &str,
     attempt: u32,
     decision: &Decision,
 ) {
+    if answer.status == 404 && shape.not_found_means_done() {
+        tracing::debug!(operation, "no session to clear (404): nothing was held");
+        return;
+    }
     let code = answer.graph_error().and_then(|e| e.code);
     tracing::warn!(
         operation,

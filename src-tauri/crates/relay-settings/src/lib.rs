@@ -8,6 +8,7 @@
 //! - [`app_info`], [`status`], [`control`], [`signals`], [`audit`]: views of the running relay
 //!   and the commands that go to its engine.
 //! - [`selftest`]: the connection self-test, shared with `presence-relay connection test`.
+//! - [`preview`]: the Rules page's preview, replayed by the engine's simulate path.
 //!
 //! Secrets only travel inward: they arrive in `relay_core::Sensitive`, go to the keyring (or, for
 //! the PIN, into a salted hash), and nothing here returns, logs or writes one anywhere else.
@@ -19,6 +20,7 @@ pub mod connection;
 pub mod control;
 pub mod errors;
 pub mod kiosk;
+pub mod preview;
 pub mod selftest;
 mod settings;
 pub mod signals;

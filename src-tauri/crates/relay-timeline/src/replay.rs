@@ -475,6 +475,7 @@ fn intent_entry(user: &UserStatus, offsets: Offsets) -> Entry {
         mode: user.mode,
         message: user.message.clone(),
         reason: reason_text(&user.reason, offsets),
+        decided_by: user.reason.clone(),
     }
 }
 

@@ -6,6 +6,7 @@
 use std::fmt::Write as _;
 
 use chrono::{DateTime, Utc};
+use relay_core::evaluate::Reason;
 use relay_core::presence::{Intent, WriteMode};
 use serde::Serialize;
 
@@ -62,6 +63,11 @@ pub enum Entry {
         message: Option<String>,
         /// Which rule, person or state decided, e.g. `rule "Screen locked"`.
         reason: String,
+        /// The same as data, with the rule's position in the replayed config, for callers that
+        /// build their own view (the settings window's preview). Left out of the JSON, which
+        /// keeps its documented fields.
+        #[serde(skip)]
+        decided_by: Reason,
     },
     /// A write Graph accepted, as the audit log words it.
     Write { write: String },
@@ -167,6 +173,7 @@ fn describe(entry: &Entry) -> (&'static str, String) {
             mode,
             message,
             reason,
+            ..
         } => {
             let mut what = intent.as_str().to_owned();
             if *intent != Intent::Release {

@@ -3,6 +3,8 @@
 
 mod support;
 
+use relay_core::evaluate::Reason;
+use relay_timeline::Entry;
 use serde_json::json;
 use support::{body, config, replay};
 
@@ -222,5 +224,53 @@ async fn a_polite_away_loses_to_a_signed_in_teams_client_and_an_override_ends_by
             "+00:02:00  Alice  write   setPresence Away/Away PT15M",
             "+00:02:00  Alice  teams   Available/Available",
         ]
+    );
+}
+
+#[tokio::test]
+async fn each_decision_names_its_rule_by_position_as_data_and_the_json_keeps_its_fields() {
+    let report = replay(json!({
+        "start": START,
+        "users": ["Alice"],
+        "config": config(json!([
+            {"name": "Desk", "when": {"screen": {"locked": true}},
+             "then": {"intent": "away", "mode": "assertive"}},
+            {"name": "Desk", "when": {"screen": {"locked": false}},
+             "then": {"intent": "available"}}
+        ])),
+        "events": [
+            {"at": 0, "event": "screen_locked", "value": false},
+            {"at": "1m", "event": "screen_locked", "value": true}
+        ],
+        "end": "2m"
+    }))
+    .await;
+    // Two rules share a name: only their positions tell them apart.
+    let decided: Vec<(u64, &Reason)> = report
+        .lines_for("Alice")
+        .into_iter()
+        .filter_map(|line| match &line.entry {
+            Entry::Intent { decided_by, .. } => Some((line.seconds, decided_by)),
+            _ => None,
+        })
+        .collect();
+    let rule = |index: usize| Reason::Rule {
+        index,
+        name: "Desk".into(),
+    };
+    assert_eq!(decided, [(0, &rule(1)), (60, &rule(0))]);
+    let json = serde_json::to_value(&report).expect("serializes");
+    let intent = json["lines"]
+        .as_array()
+        .and_then(|lines| lines.iter().find(|line| line["kind"] == "intent"))
+        .expect("an intent line");
+    let mut fields: Vec<&str> = intent
+        .as_object()
+        .map(|fields| fields.keys().map(String::as_str).collect())
+        .unwrap_or_default();
+    fields.sort_unstable();
+    assert_eq!(
+        fields,
+        ["at", "intent", "kind", "message", "mode", "reason", "seconds", "user"]
     );
 }
