@@ -87,7 +87,8 @@ pub async fn dispatch<R: Runtime>(
         "kiosk_unlock" => {
             let pin: Pin = call.arg("pin")?;
             let label = window.to_owned();
-            reply(blocking(app, move |settings| settings.unlock(&label, &pin)).await)
+            let now = crate::state(app).clock.now();
+            reply(blocking(app, move |settings| settings.unlock(&label, &pin, now)).await)
         }
         other => Err(UiError::new(
             ErrorCode::Internal,

@@ -140,6 +140,10 @@ pub fn run_tray() -> ExitCode {
 
     // One runtime for the whole process, shared with Tauri.
     let runtime = match tokio::runtime::Builder::new_multi_thread()
+        // The tray's work is waiting (timers, D-Bus, HTTP paced by Graph's budget), not
+        // computing: two workers serve it on any machine, where the default (one per core) would
+        // park a thread and its allocator arena per core of a 16-core desk for nothing.
+        .worker_threads(TRAY_WORKER_THREADS)
         .enable_all()
         .thread_name("presence-relay")
         .build()
@@ -223,6 +227,9 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tau
         // one (the `tauri::test` runtime) is answered directly, by the same dispatch.
         .invoke_handler(commands::invoke_handler)
 }
+
+/// Async worker threads of the tray's runtime.
+const TRAY_WORKER_THREADS: usize = 2;
 
 /// Set to open the settings window at start (end-to-end tests need it visible to click in it).
 const SHOW_SETTINGS_AT_START_ENV: &str = "PRESENCE_RELAY_SHOW_SETTINGS";

@@ -331,7 +331,7 @@ respect_user_preferred: boolean, };
  * What kind of failure a command reports. The UI decides what to offer (retry, re-enter the
  * secret, unlock) from this alone, never by reading `message`.
  */
-export type ErrorCode = "invalid_input" | "invalid_config" | "keyring_unavailable" | "keyring_locked" | "certificate_unusable" | "kiosk_locked" | "wrong_pin" | "engine_unavailable" | "io" | "internal";
+export type ErrorCode = "invalid_input" | "invalid_config" | "keyring_unavailable" | "keyring_locked" | "certificate_unusable" | "kiosk_locked" | "wrong_pin" | "too_many_pin_attempts" | "engine_unavailable" | "io" | "internal";
 
 /**
  * What the desk wants Teams to show for a user.
@@ -880,7 +880,7 @@ export const CREDENTIAL_KIND_VALUES: readonly CredentialKind[] = ["client_secret
 export const CREDENTIAL_STATUS_VALUES: readonly CredentialStatus[] = ["configured", "missing", "keyring_unavailable", "keyring_locked"];
 
 /** Every `ErrorCode`, in declaration order. */
-export const ERROR_CODE_VALUES: readonly ErrorCode[] = ["invalid_input", "invalid_config", "keyring_unavailable", "keyring_locked", "certificate_unusable", "kiosk_locked", "wrong_pin", "engine_unavailable", "io", "internal"];
+export const ERROR_CODE_VALUES: readonly ErrorCode[] = ["invalid_input", "invalid_config", "keyring_unavailable", "keyring_locked", "certificate_unusable", "kiosk_locked", "wrong_pin", "too_many_pin_attempts", "engine_unavailable", "io", "internal"];
 
 /** Every `Intent`, in declaration order. */
 export const INTENT_VALUES: readonly Intent[] = ["available", "busy", "do_not_disturb", "be_right_back", "away", "appear_offline", "release"];

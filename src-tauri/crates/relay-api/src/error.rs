@@ -26,6 +26,9 @@ pub enum ErrorCode {
     KioskLocked,
     /// The PIN given to `kiosk_unlock` is not the configured one.
     WrongPin,
+    /// Too many wrong PINs in a row: `kiosk_unlock` hears the next try only after a wait, which
+    /// `message` gives.
+    TooManyPinAttempts,
     /// The engine is not running (yet); try again shortly.
     EngineUnavailable,
     /// A file (config, audit log) could not be read or written; `message` names it.
@@ -45,6 +48,7 @@ impl ErrorCode {
             ErrorCode::CertificateUnusable => "certificate_unusable",
             ErrorCode::KioskLocked => "kiosk_locked",
             ErrorCode::WrongPin => "wrong_pin",
+            ErrorCode::TooManyPinAttempts => "too_many_pin_attempts",
             ErrorCode::EngineUnavailable => "engine_unavailable",
             ErrorCode::Io => "io",
             ErrorCode::Internal => "internal",

@@ -12,6 +12,12 @@ use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::{fmt, Layer};
 
+/// Lines the background writer may have queued before new ones are dropped (with a count of the
+/// dropped). tracing-appender's default, 128,000, allocates and touches a 4 MiB ring at start in
+/// every process, a twentieth of the tray's memory budget; a tray or a command logs a few lines a
+/// minute, and even a burst of warnings for 10,000 users fits in this.
+const BUFFERED_LOG_LINES: usize = 16_384;
+
 /// Log files kept before the oldest is deleted (one per day).
 const KEPT_LOG_FILES: usize = 14;
 const LOG_FILE_PREFIX: &str = "presence-relay";
@@ -63,7 +69,9 @@ pub fn init(setup: &LogSetup<'_>) -> LoggingGuard {
     };
     let (file_layer, guard, file_problem) = match file_appender(setup.log_dir) {
         Ok(appender) => {
-            let (writer, guard) = tracing_appender::non_blocking(appender);
+            let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+                .buffered_lines_limit(BUFFERED_LOG_LINES)
+                .finish(appender);
             let layer = fmt::layer()
                 .with_ansi(false)
                 .with_writer(writer)

@@ -5,10 +5,14 @@
 //! `$pbkdf2-sha256$i=<iterations>$<salt>$<hash>` (base64 without padding, PHC style), so the
 //! cost can rise later without invalidating stored PINs. Comparison is constant-time. A PIN of
 //! 4 to 12 digits has little entropy whatever the hash; the hash keeps it off the disk in clear
-//! and makes guessing from a copied config file slow, and wrong tries at the window are logged.
+//! and makes guessing from a copied config file slow. At the window, wrong tries are logged and,
+//! after the first few, each further one must wait (30 s, doubling, at most 15 minutes), so
+//! trying all 10,000 four-digit PINs would take months rather than an hour.
 
 use std::collections::BTreeSet;
 use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use chrono::{DateTime, Duration, Utc};
 
 use base64::engine::general_purpose::STANDARD_NO_PAD;
 use base64::Engine as _;
@@ -88,10 +92,41 @@ fn derive(pin: &Pin, salt: &[u8], iterations: u32) -> [u8; HASH_BYTES] {
     out
 }
 
+/// Wrong PINs in a row that cost nothing but a log line.
+const FREE_WRONG_PINS: u32 = 4;
+/// The wait after the first wrong PIN beyond those; each further one doubles it.
+const FIRST_WAIT_SECONDS: i64 = 30;
+const LONGEST_WAIT_SECONDS: i64 = 15 * 60;
+
+/// Wrong PINs in a row, for the whole app: a new window (or a new window process) must not
+/// start the count again.
+#[derive(Debug, Default)]
+struct WrongPins {
+    in_a_row: u32,
+    next_try_at: Option<DateTime<Utc>>,
+}
+
+impl WrongPins {
+    /// How long until the next try is heard, if it must wait.
+    fn wait_left(&self, now: DateTime<Utc>) -> Option<Duration> {
+        self.next_try_at.filter(|at| *at > now).map(|at| at - now)
+    }
+
+    fn record(&mut self, now: DateTime<Utc>) {
+        self.in_a_row = self.in_a_row.saturating_add(1);
+        if let Some(beyond) = self.in_a_row.checked_sub(FREE_WRONG_PINS + 1) {
+            let doublings = beyond.min(16);
+            let wait = (FIRST_WAIT_SECONDS << doublings).min(LONGEST_WAIT_SECONDS);
+            self.next_try_at = Some(now + Duration::seconds(wait));
+        }
+    }
+}
+
 /// The windows unlocked with the PIN, by window label, until they close.
 #[derive(Debug, Default)]
 pub struct KioskGate {
     unlocked: Mutex<BTreeSet<String>>,
+    wrong_pins: Mutex<WrongPins>,
 }
 
 impl KioskGate {
@@ -119,21 +154,46 @@ impl KioskGate {
         ))
     }
 
-    /// `kiosk_unlock`: unlocks `window` when `pin` is the configured one.
-    pub fn unlock(&self, kiosk: &KioskSettings, window: &str, pin: &Pin) -> Result<(), UiError> {
+    /// `kiosk_unlock`: unlocks `window` when `pin` is the configured one. After
+    /// [`FREE_WRONG_PINS`] wrong ones in a row, a try comes too early until its wait is over; it
+    /// is refused unheard, without running the hash.
+    pub fn unlock(
+        &self,
+        kiosk: &KioskSettings,
+        window: &str,
+        pin: &Pin,
+        now: DateTime<Utc>,
+    ) -> Result<(), UiError> {
         let Some(stored) = &kiosk.pin_hash else {
             // No PIN: nothing is behind one (validation refuses a lock without a PIN).
             self.remember(window);
             return Ok(());
         };
+        if let Some(wait) = self.wrong_pins().wait_left(now) {
+            let seconds = wait.num_seconds().max(1);
+            return Err(UiError::new(
+                ErrorCode::TooManyPinAttempts,
+                format!(
+                    "too many wrong PINs in a row; wait {seconds} s before the next try (each \
+                     further wrong PIN doubles the wait)"
+                ),
+            ));
+        }
         match pin_matches(pin, stored) {
             Some(true) => {
                 tracing::info!(window, "kiosk settings unlocked with the PIN");
+                *self.wrong_pins() = WrongPins::default();
                 self.remember(window);
                 Ok(())
             }
             Some(false) => {
-                tracing::warn!(window, "kiosk unlock refused: wrong PIN");
+                let mut wrong = self.wrong_pins();
+                wrong.record(now);
+                tracing::warn!(
+                    window,
+                    in_a_row = wrong.in_a_row,
+                    "kiosk unlock refused: wrong PIN"
+                );
                 Err(UiError::new(
                     ErrorCode::WrongPin,
                     "that is not the kiosk PIN; try again",
@@ -165,6 +225,12 @@ impl KioskGate {
     fn lock(&self) -> MutexGuard<'_, BTreeSet<String>> {
         // Plain data: a panic elsewhere leaves it consistent.
         self.unlocked.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn wrong_pins(&self) -> MutexGuard<'_, WrongPins> {
+        self.wrong_pins
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -233,12 +299,12 @@ mod tests {
         assert_eq!(refused.code, ErrorCode::KioskLocked);
 
         let wrong = gate
-            .unlock(&kiosk, "settings", &pin("1357"))
+            .unlock(&kiosk, "settings", &pin("1357"), noon())
             .expect_err("wrong PIN");
         assert_eq!(wrong.code, ErrorCode::WrongPin);
         assert!(gate.check(&kiosk, "settings").is_err());
 
-        gate.unlock(&kiosk, "settings", &pin("2468"))
+        gate.unlock(&kiosk, "settings", &pin("2468"), noon())
             .expect("right PIN");
         assert!(gate.check(&kiosk, "settings").is_ok());
         assert!(gate.check(&kiosk, "other").is_err(), "per window");
@@ -253,6 +319,63 @@ mod tests {
 
         gate.forget("settings");
         assert!(gate.check(&kiosk, "settings").is_err());
+    }
+
+    fn noon() -> DateTime<Utc> {
+        use chrono::TimeZone;
+        Utc.with_ymd_and_hms(2026, 3, 2, 12, 0, 0)
+            .single()
+            .expect("valid time")
+    }
+
+    #[test]
+    fn wrong_pins_in_a_row_make_each_further_try_wait_longer_until_the_right_one() {
+        let kiosk = locked_with("2468");
+        let gate = KioskGate::new();
+        let try_at = |seconds: i64, digits: &str| {
+            gate.unlock(
+                &kiosk,
+                "settings",
+                &pin(digits),
+                noon() + Duration::seconds(seconds),
+            )
+            .map_err(|error| error.code)
+        };
+        for second in 0..4 {
+            assert_eq!(
+                try_at(second, "1111"),
+                Err(ErrorCode::WrongPin),
+                "free try {second}"
+            );
+        }
+        // The fifth wrong PIN in a row starts a 30 s wait; even the right PIN waits it out,
+        // unheard.
+        assert_eq!(try_at(4, "1111"), Err(ErrorCode::WrongPin));
+        assert_eq!(try_at(5, "2468"), Err(ErrorCode::TooManyPinAttempts));
+        assert_eq!(try_at(33, "1111"), Err(ErrorCode::TooManyPinAttempts));
+        // At 34 s the wait is over; another wrong PIN doubles it (60 s).
+        assert_eq!(try_at(34, "1111"), Err(ErrorCode::WrongPin));
+        assert_eq!(try_at(93, "2468"), Err(ErrorCode::TooManyPinAttempts));
+        assert_eq!(try_at(94, "2468"), Ok(()));
+        // The right PIN starts the count again.
+        gate.forget("settings");
+        for second in 95..99 {
+            assert_eq!(try_at(second, "1111"), Err(ErrorCode::WrongPin));
+        }
+        assert_eq!(try_at(99, "2468"), Ok(()));
+    }
+
+    #[test]
+    fn the_wait_stops_growing_at_fifteen_minutes() {
+        let mut wrong = WrongPins::default();
+        for _ in 0..100 {
+            wrong.record(noon());
+        }
+        assert_eq!(
+            wrong.wait_left(noon()),
+            Some(Duration::seconds(LONGEST_WAIT_SECONDS))
+        );
+        assert_eq!(wrong.wait_left(noon() + Duration::minutes(15)), None);
     }
 
     #[test]

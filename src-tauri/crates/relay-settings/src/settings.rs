@@ -189,8 +189,8 @@ impl Settings {
     }
 
     /// `kiosk_unlock`.
-    pub fn unlock(&self, window: &str, pin: &Pin) -> Result<(), UiError> {
-        self.gate.unlock(&self.kiosk()?, window, pin)
+    pub fn unlock(&self, window: &str, pin: &Pin, now: DateTime<Utc>) -> Result<(), UiError> {
+        self.gate.unlock(&self.kiosk()?, window, pin, now)
     }
 
     /// The window closed: it needs the PIN again next time.

@@ -88,12 +88,14 @@ fn a_locked_kiosk_refuses_changes_until_the_window_unlocks() {
 
     window_is_refused(&settings, "settings");
     let wrong = settings
-        .unlock("settings", &pin("000000"))
+        .unlock("settings", &pin("000000"), unlock_time())
         .expect_err("wrong");
     assert_eq!(wrong.code, ErrorCode::WrongPin);
     window_is_refused(&settings, "settings");
 
-    settings.unlock("settings", &pin(PIN)).expect("unlocked");
+    settings
+        .unlock("settings", &pin(PIN), unlock_time())
+        .expect("unlocked");
     let document = settings.config_get().expect("readable");
     settings
         .config_save("settings", document)
@@ -175,4 +177,12 @@ fn the_audit_log_is_read_from_the_log_directory() {
         })
         .expect("no log yet is empty");
     assert!(page.entries.is_empty());
+}
+
+/// When the tests' unlocks happen (one wrong PIN costs no wait, so any fixed time does).
+fn unlock_time() -> DateTime<Utc> {
+    use chrono::TimeZone;
+    Utc.with_ymd_and_hms(2026, 3, 2, 12, 0, 0)
+        .single()
+        .expect("valid time")
 }
