@@ -17,10 +17,19 @@ convert icon.png -resize 128x128 PNG32:128x128.png
 convert icon.png -resize 32x32 PNG32:32x32.png
 convert icon.png -define icon:auto-resize=256,64,48,32,16 icon.ico
 
+# Each tray badge comes in two variants: for a dark panel (tray-NAME.png) with a white ring that
+# parts it from the panel, and for a light panel (tray-NAME-light-panel.png) with a dark ring, as
+# a white ring vanishes on a light panel and leaves the grey badges (offline, paused) washed out.
 badge() { # name fill glyph-draw-args...
   local name=$1 fill=$2; shift 2
-  convert -size 64x64 xc:none -fill "$fill" -stroke white -strokewidth 4 \
-    -draw 'circle 32,32 32,4' -stroke none -fill white "$@" "PNG32:tray-$name.png"
+  local variant ring
+  for variant in dark light; do
+    if [ "$variant" = dark ]; then ring=white; else ring='#201F1E'; fi
+    local out="tray-$name.png"
+    [ "$variant" = light ] && out="tray-$name-light-panel.png"
+    convert -size 64x64 xc:none -fill "$fill" -stroke "$ring" -strokewidth 4 \
+      -draw 'circle 32,32 32,4' -stroke none -fill white "$@" "PNG32:$out"
+  done
 }
 badge available '#6BB700' -stroke white -strokewidth 7 -fill none -draw 'polyline 18,33 28,43 46,22'
 badge busy '#D13438'

@@ -3,6 +3,7 @@
 
 mod commands;
 mod console;
+mod panel_shade;
 mod settings_window;
 pub mod status;
 mod tray;
@@ -44,6 +45,8 @@ pub struct AppState {
     settings: Arc<Settings>,
     /// The settings window's process, while the window is open.
     window: window_host::WindowHost,
+    /// The shade of the panel the tray icon sits on, as last asked.
+    panel: Mutex<tray_view::PanelShade>,
 }
 
 #[derive(Clone, Debug)]
@@ -80,6 +83,7 @@ impl AppState {
             engine: Mutex::new(None),
             settings: Arc::new(settings),
             window: window_host::WindowHost::default(),
+            panel: Mutex::new(panel_shade::DEFAULT),
         }
     }
 
@@ -107,6 +111,13 @@ impl AppState {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .clone()
+    }
+
+    pub(crate) fn panel_shade(&self) -> tray_view::PanelShade {
+        *self
+            .panel
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// The engine's latest status, when it runs.
@@ -168,6 +179,7 @@ pub fn run_tray() -> ExitCode {
                 window_host::show(app.handle());
             }
             tauri::async_runtime::spawn(start_relay(app.handle().clone(), config));
+            tauri::async_runtime::spawn(follow_panel_shade(app.handle().clone()));
             Ok(())
         });
     let app = match builder.build(context()) {
@@ -351,6 +363,27 @@ fn emit_status<R: Runtime>(app: &tauri::AppHandle<R>, now: &StatusView) {
     }
     if let Err(err) = app.emit(EVENT, now) {
         tracing::debug!("{EVENT} not delivered: {err}");
+    }
+}
+
+/// Keeps the tray icon's variant in step with the panel's shade (a theme switch while running).
+async fn follow_panel_shade<R: Runtime>(app: tauri::AppHandle<R>) {
+    loop {
+        if let Some(shade) = panel_shade::detect().await {
+            let changed = {
+                let state = crate::state(&app);
+                let mut panel = state
+                    .panel
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner());
+                std::mem::replace(&mut *panel, shade) != shade
+            };
+            if changed {
+                tracing::info!("the tray's panel is {shade:?}: icons follow");
+                tray::refresh(&app);
+            }
+        }
+        tokio::time::sleep(panel_shade::RECHECK).await;
     }
 }
 

@@ -15,7 +15,7 @@ use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Manager, Runtime};
 
 use crate::tray_view::{
-    view, For, Snooze, TrayIcon, TrayInput, TrayView, MESSAGE_PRESETS, QUICK_INTENTS,
+    view, For, PanelShade, Snooze, TrayIcon, TrayInput, TrayView, MESSAGE_PRESETS, QUICK_INTENTS,
 };
 use crate::window_host;
 
@@ -87,23 +87,52 @@ impl MenuAction {
 }
 
 impl TrayIcon {
-    fn png(self) -> &'static [u8] {
-        match self {
-            TrayIcon::Simulated => include_bytes!("../icons/tray-simulated.png"),
-            TrayIcon::Available => include_bytes!("../icons/tray-available.png"),
-            TrayIcon::Busy => include_bytes!("../icons/tray-busy.png"),
-            TrayIcon::DoNotDisturb => include_bytes!("../icons/tray-dnd.png"),
-            TrayIcon::Away => include_bytes!("../icons/tray-away.png"),
-            TrayIcon::Offline => include_bytes!("../icons/tray-offline.png"),
-            TrayIcon::Paused => include_bytes!("../icons/tray-paused.png"),
-            TrayIcon::Error => include_bytes!("../icons/tray-error.png"),
+    /// The icon's art for a panel of `shade` (scripts/make-icons.sh draws both variants).
+    fn png(self, shade: PanelShade) -> &'static [u8] {
+        match (self, shade) {
+            (TrayIcon::Simulated, PanelShade::Dark) => {
+                include_bytes!("../icons/tray-simulated.png")
+            }
+            (TrayIcon::Simulated, PanelShade::Light) => {
+                include_bytes!("../icons/tray-simulated-light-panel.png")
+            }
+            (TrayIcon::Available, PanelShade::Dark) => {
+                include_bytes!("../icons/tray-available.png")
+            }
+            (TrayIcon::Available, PanelShade::Light) => {
+                include_bytes!("../icons/tray-available-light-panel.png")
+            }
+            (TrayIcon::Busy, PanelShade::Dark) => include_bytes!("../icons/tray-busy.png"),
+            (TrayIcon::Busy, PanelShade::Light) => {
+                include_bytes!("../icons/tray-busy-light-panel.png")
+            }
+            (TrayIcon::DoNotDisturb, PanelShade::Dark) => include_bytes!("../icons/tray-dnd.png"),
+            (TrayIcon::DoNotDisturb, PanelShade::Light) => {
+                include_bytes!("../icons/tray-dnd-light-panel.png")
+            }
+            (TrayIcon::Away, PanelShade::Dark) => include_bytes!("../icons/tray-away.png"),
+            (TrayIcon::Away, PanelShade::Light) => {
+                include_bytes!("../icons/tray-away-light-panel.png")
+            }
+            (TrayIcon::Offline, PanelShade::Dark) => include_bytes!("../icons/tray-offline.png"),
+            (TrayIcon::Offline, PanelShade::Light) => {
+                include_bytes!("../icons/tray-offline-light-panel.png")
+            }
+            (TrayIcon::Paused, PanelShade::Dark) => include_bytes!("../icons/tray-paused.png"),
+            (TrayIcon::Paused, PanelShade::Light) => {
+                include_bytes!("../icons/tray-paused-light-panel.png")
+            }
+            (TrayIcon::Error, PanelShade::Dark) => include_bytes!("../icons/tray-error.png"),
+            (TrayIcon::Error, PanelShade::Light) => {
+                include_bytes!("../icons/tray-error-light-panel.png")
+            }
         }
     }
 }
 
 /// The view the menu was last built from (rebuilding an unchanged menu would close it under
-/// the person's pointer).
-struct Shown(Mutex<Option<TrayView>>);
+/// the person's pointer), and the panel shade its icon was drawn for.
+struct Shown(Mutex<Option<(TrayView, PanelShade)>>);
 
 fn current_view<R: Runtime>(app: &AppHandle<R>) -> TrayView {
     let state = crate::state(app);
@@ -194,15 +223,16 @@ fn build_menu<R: Runtime>(app: &AppHandle<R>, view: &TrayView) -> tauri::Result<
 
 pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
     let current = current_view(app);
+    let shade = crate::state(app).panel_shade();
     let menu = build_menu(app, &current)?;
     TrayIconBuilder::with_id(TRAY_ID)
-        .icon(Image::from_bytes(current.icon.png())?)
+        .icon(Image::from_bytes(current.icon.png(shade))?)
         .tooltip(&current.tooltip)
         .menu(&menu)
         .show_menu_on_left_click(true)
         .on_menu_event(on_menu_event)
         .build(app)?;
-    app.manage(Shown(Mutex::new(Some(current))));
+    app.manage(Shown(Mutex::new(Some((current, shade)))));
     Ok(())
 }
 
@@ -280,6 +310,7 @@ fn on_menu_event<R: Runtime>(app: &AppHandle<R>, event: MenuEvent) {
 /// Re-renders icon and tooltip, and the menu when its content changed.
 pub fn refresh<R: Runtime>(app: &AppHandle<R>) {
     let current = current_view(app);
+    let shade = crate::state(app).panel_shade();
     let result = (|| -> tauri::Result<()> {
         let Some(tray) = app.tray_by_id(TRAY_ID) else {
             return Ok(());
@@ -288,15 +319,16 @@ pub fn refresh<R: Runtime>(app: &AppHandle<R>) {
             return Ok(());
         };
         let mut last = shown.0.lock().unwrap_or_else(|p| p.into_inner());
-        if last.as_ref() == Some(&current) {
-            return Ok(());
+        let last_view = last.as_ref().map(|(view, _)| view);
+        let last_art = last.as_ref().map(|(view, shade)| (view.icon, *shade));
+        if last_art != Some((current.icon, shade)) {
+            tray.set_icon(Some(Image::from_bytes(current.icon.png(shade))?))?;
         }
-        if last.as_ref().map(|v| v.icon) != Some(current.icon) {
-            tray.set_icon(Some(Image::from_bytes(current.icon.png())?))?;
+        if last_view != Some(&current) {
+            tray.set_tooltip(Some(&current.tooltip))?;
+            tray.set_menu(Some(build_menu(app, &current)?))?;
         }
-        tray.set_tooltip(Some(&current.tooltip))?;
-        tray.set_menu(Some(build_menu(app, &current)?))?;
-        *last = Some(current);
+        *last = Some((current, shade));
         Ok(())
     })();
     if let Err(err) = result {
@@ -346,7 +378,7 @@ mod tests {
     }
 
     #[test]
-    fn every_icon_decodes() {
+    fn every_icon_decodes_in_both_variants_and_the_variants_differ() {
         for icon in [
             TrayIcon::Simulated,
             TrayIcon::Available,
@@ -357,8 +389,19 @@ mod tests {
             TrayIcon::Paused,
             TrayIcon::Error,
         ] {
-            let image = Image::from_bytes(icon.png()).expect("icon decodes");
-            assert_eq!((image.width(), image.height()), (64, 64));
+            for shade in [PanelShade::Light, PanelShade::Dark] {
+                let image = Image::from_bytes(icon.png(shade)).expect("icon decodes");
+                assert_eq!(
+                    (image.width(), image.height()),
+                    (64, 64),
+                    "{icon:?} {shade:?}"
+                );
+            }
+            assert_ne!(
+                icon.png(PanelShade::Light),
+                icon.png(PanelShade::Dark),
+                "{icon:?}"
+            );
         }
     }
 }

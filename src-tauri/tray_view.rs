@@ -23,6 +23,14 @@ pub enum TrayIcon {
     Error,
 }
 
+/// The shade of the panel the tray icon sits on: each icon has a variant for each, with the
+/// ring that parts it from that panel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PanelShade {
+    Light,
+    Dark,
+}
+
 /// The intents a person can pick from the tray, in menu order.
 pub const QUICK_INTENTS: [Intent; 6] = [
     Intent::Available,

@@ -185,19 +185,32 @@ pub fn apply(enabled: bool) -> Result<Applied, AutostartError> {
     apply_file(&Location::for_this_user()?, &exe, enabled)
 }
 
+/// The tray is a GUI process: without this, Windows opens a console window for `reg.exe` that
+/// flashes up at every start.
+fn without_console_window(command: &mut std::process::Command) {
+    #[cfg(windows)]
+    {
+        use std::os::windows::process::CommandExt as _;
+        const CREATE_NO_WINDOW: u32 = 0x0800_0000;
+        command.creation_flags(CREATE_NO_WINDOW);
+    }
+    #[cfg(not(windows))]
+    let _ = command;
+}
+
 fn apply_registry(exe: &Path, enabled: bool) -> Result<Applied, AutostartError> {
     let (action, args) = if enabled {
         ("set", registry_args(Some(exe)))
     } else {
         ("delete", registry_args(None))
     };
-    let output = std::process::Command::new("reg")
-        .args(&args)
-        .output()
-        .map_err(|err| AutostartError::Registry {
-            action,
-            detail: err.to_string(),
-        })?;
+    let mut command = std::process::Command::new("reg");
+    command.args(&args);
+    without_console_window(&mut command);
+    let output = command.output().map_err(|err| AutostartError::Registry {
+        action,
+        detail: err.to_string(),
+    })?;
     if output.status.success() {
         Ok(if enabled {
             Applied::Updated
