@@ -158,8 +158,13 @@ fn app_info<R: Runtime>(app: &AppHandle<R>, window: &str) -> Answer<relay_api::A
         simulated: link.simulated,
         users: link.status.borrow().users.len(),
     });
-    let problem = state.status().config_problem.clone();
-    Ok(state.settings.app_info(window, running, problem))
+    let (config_problem, start_problem) = {
+        let status = state.status();
+        (status.config_problem.clone(), status.start_problem.clone())
+    };
+    let mut info = state.settings.app_info(window, running, config_problem);
+    info.start_problem = start_problem;
+    Ok(info)
 }
 
 /// The window reports that a page has rendered; logged for support and waited on by smoke tests.

@@ -65,6 +65,14 @@ describe("settings window", () => {
     expect(backend.ready).toEqual(["users"]);
   });
 
+  it("says why the relay is not running, and what to do", async () => {
+    const root = document.createElement("div");
+    await mountApp(root, fakeBackend({ startProblem: "the OS keyring is locked; unlock it and restart" }));
+    const alert = root.querySelector("[role=alert]");
+    expect(alert?.textContent).toContain(strings.startProblemTitle);
+    expect(alert?.textContent).toContain("unlock it and restart");
+  });
+
   it("surfaces a config problem as an alert", async () => {
     const root = document.createElement("div");
     await mountApp(root, fakeBackend({ configProblem: "moved aside to config.json.invalid-1" }));

@@ -10,6 +10,9 @@ import { strings, userCount } from "./strings";
 export async function renderOverview(context: PageContext): Promise<HTMLElement> {
   const { info, backend } = context;
   const page = el("section", { attrs: { id: "overview" } }, heading(strings.overviewTitle));
+  if (info.startProblem !== null) {
+    page.append(notice("warning", strings.startProblemTitle, info.startProblem));
+  }
   if (info.configProblem !== null) {
     page.append(notice("warning", strings.configProblemTitle, info.configProblem));
   }

@@ -134,6 +134,7 @@ export const strings = {
   users: "Users",
   noUsers: "No users are configured yet.",
   configProblemTitle: "The config file needs attention",
+  startProblemTitle: "Presence Relay is not running",
   engineTitle: "Automation",
   engineState: "State",
   updatedAt: "Last update",
@@ -259,6 +260,10 @@ export const strings = {
   timeZone: "Time zone",
   timeZoneHint: "An IANA name such as Europe/Berlin. Empty: this machine's zone.",
   ruleAction: "Then show",
+  defaultActionTitle: "When no rule applies",
+  defaultActionHint:
+    "What Teams shows while no enabled rule holds. \"Release\" clears what this machine set, so the person's own Teams apps decide again.",
+  defaultActionLegend: "Show",
   intent: "Presence",
   writeMode: "How",
   writeModeHint: "Polite adds our own session; assertive sets the preferred presence and wins over every client.",

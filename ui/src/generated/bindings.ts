@@ -36,7 +36,12 @@ users: number, kiosk: KioskView,
 /**
  * Why the config in use is not the file on disk (moved aside at start), if it is not.
  */
-configProblem: string | null, };
+configProblem: string | null, 
+/**
+ * Why the relay is not running (the keyring cannot be used, the stored credential is
+ * missing), with what to do; the tray says the same.
+ */
+startProblem: string | null, };
 
 /**
  * One write and how it went.

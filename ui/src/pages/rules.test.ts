@@ -87,6 +87,31 @@ describe("rules page", () => {
     expect(backend.saved[0]?.rules[1]?.when).toEqual({ idle_minutes: 10 });
   });
 
+  it("edits what Teams shows when no rule applies, with issues at its fields", async () => {
+    const { backend, root } = await rulesPage();
+    const intent = root.querySelector<HTMLSelectElement>("select[name=default-intent]")!;
+    expect(intent.value).toBe(backend.config.default_action.intent);
+    change(intent, "away");
+    change(root.querySelector<HTMLSelectElement>("select[name=default-mode]")!, "assertive");
+    const message = root.querySelector<HTMLInputElement>("input[name=default-message]")!;
+    change(message, "Back at {back_at}");
+    const hold = root.querySelector<HTMLInputElement>("input[name=default-hold]")!;
+    backend.issues = [{ severity: "error", pointer: "/default_action/hold_minutes", message: "must be 5 to 240" }];
+    change(hold, "1");
+    await vi.waitFor(() => expect(hold.getAttribute("aria-invalid")).toBe("true"));
+    expect(hold.closest(".field")?.textContent).toContain("must be 5 to 240");
+    backend.issues = [];
+    change(hold, "30");
+    byText(root, "button", strings.saveRules).click();
+    await vi.waitFor(() => expect(backend.saved).toHaveLength(1));
+    expect(backend.saved[0]?.default_action).toEqual({
+      intent: "away",
+      mode: "assertive",
+      message: "Back at {back_at}",
+      hold_minutes: 30,
+    });
+  });
+
   it("adds a rule and opens it in the editor", async () => {
     const { root } = await rulesPage();
     byText(root, "button", strings.addRule).click();

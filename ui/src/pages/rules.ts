@@ -5,7 +5,7 @@
 
 import type { PageContext } from "../app";
 import { button, checkbox, el, field, heading, notice, select, showIssues, textInput } from "../dom";
-import type { Conditions, ConfigFile, Intent, Issue, Rule, WriteMode } from "../generated/bindings";
+import type { Action, Conditions, ConfigFile, Intent, Issue, Rule, WriteMode } from "../generated/bindings";
 import {
   INTENT_VALUES,
   MACHINE_STATE_VALUES,
@@ -27,6 +27,8 @@ export async function renderRules(context: PageContext): Promise<HTMLElement> {
   const saved = el("p", { attrs: { role: "status" } });
   const list = el("ol", { className: "rule-list" });
   const editor = el("div", { className: "rule-editor" });
+  // What Teams shows when no enabled rule applies (the config's `default_action`).
+  const fallback = el("div", { className: "default-action" });
   let editing: number | null = null;
   let issues: Issue[] = [];
   const preview = previewPanel(backend);
@@ -56,6 +58,11 @@ export async function renderRules(context: PageContext): Promise<HTMLElement> {
     if (editing !== null && draft.rules[editing] !== undefined) {
       editor.append(ruleEditor(draft, editing, changed));
     }
+    fallback.replaceChildren(
+      el("h2", { text: strings.defaultActionTitle }),
+      el("p", { className: "hint", text: strings.defaultActionHint }),
+      actionFieldset(draft.default_action, "/default_action", strings.defaultActionLegend, "default", changed),
+    );
     // Redrawing replaces the controls; keep the keyboard where it was.
     if (focused !== null) {
       [...page.querySelectorAll<HTMLElement>("[name]")].find((node) => node.getAttribute("name") === focused)?.focus();
@@ -122,7 +129,7 @@ export async function renderRules(context: PageContext): Promise<HTMLElement> {
     });
   });
 
-  page.append(general, list, el("div", { className: "actions" }, add, save), saved, editor, preview.element);
+  page.append(general, list, el("div", { className: "actions" }, add, save), saved, editor, fallback, preview.element);
   draw();
   preview.refresh(draft);
   return page;
@@ -167,7 +174,7 @@ function ruleEditor(config: ConfigFile, index: number, changed: Changed): HTMLEl
   form.append(field(strings.ruleName, name, `${at}/name`));
   form.append(usersFieldset(config, rule, at, changed));
   form.append(conditionsFieldset(config, rule, at, changed));
-  form.append(actionFieldset(rule, at, changed));
+  form.append(actionFieldset(rule.then, `${at}/then`, strings.ruleAction, "rule", changed));
   return form;
 }
 
@@ -397,11 +404,12 @@ function conditionFields(config: ConfigFile, when: Conditions, key: ConditionKey
   return box;
 }
 
-function actionFieldset(rule: Rule, at: string, changed: Changed): HTMLElement {
-  const action = rule.then;
-  const box = el("fieldset", { attrs: { "data-pointer": `${at}/then` } }, el("legend", { text: strings.ruleAction }));
+/** The "then show" part of a rule, or the default action: `at` is its JSON pointer, `prefix`
+ * names its controls (`rule-intent`, `default-intent`, ...). */
+function actionFieldset(action: Action, at: string, legend: string, prefix: string, changed: Changed): HTMLElement {
+  const box = el("fieldset", { attrs: { "data-pointer": at } }, el("legend", { text: legend }));
   const intent = select(INTENT_VALUES, action.intent, strings.intentName);
-  intent.name = "rule-intent";
+  intent.name = `${prefix}-intent`;
   intent.addEventListener("change", () => {
     action.intent = intent.value as Intent;
     // Only legal pairs: an intent without a polite form is written assertively.
@@ -410,29 +418,29 @@ function actionFieldset(rule: Rule, at: string, changed: Changed): HTMLElement {
     changed(true);
   });
   const mode = select(WRITE_MODE_VALUES, action.mode, strings.modeName);
-  mode.name = "rule-mode";
+  mode.name = `${prefix}-mode`;
   for (const option of mode.options) option.disabled = !modeAllowed(action.intent, option.value as WriteMode);
   mode.addEventListener("change", () => {
     action.mode = mode.value as WriteMode;
     changed(false);
   });
-  box.append(field(strings.intent, intent, `${at}/then/intent`), field(strings.writeMode, mode, `${at}/then/mode`, strings.writeModeHint));
+  box.append(field(strings.intent, intent, `${at}/intent`), field(strings.writeMode, mode, `${at}/mode`, strings.writeModeHint));
   if (action.intent !== "release") {
-    const message = textInput(action.message ?? "", { name: "rule-message", maxlength: "280" });
+    const message = textInput(action.message ?? "", { name: `${prefix}-message`, maxlength: "280" });
     message.addEventListener("change", () => {
       if (message.value === "") delete action.message;
       else action.message = message.value;
       changed(false);
     });
-    box.append(field(strings.statusMessage, message, `${at}/then/message`, strings.statusMessageHint));
+    box.append(field(strings.statusMessage, message, `${at}/message`, strings.statusMessageHint));
   }
-  const hold = numberInput(action.hold_minutes, "rule-hold", 5, 240);
+  const hold = numberInput(action.hold_minutes, `${prefix}-hold`, 5, 240);
   hold.addEventListener("change", () => {
     if (hold.value === "") delete action.hold_minutes;
     else action.hold_minutes = Number(hold.value);
     changed(false);
   });
-  box.append(field(strings.holdMinutes, hold, `${at}/then/hold_minutes`, strings.holdMinutesHint));
+  box.append(field(strings.holdMinutes, hold, `${at}/hold_minutes`, strings.holdMinutesHint));
   if (!POLITE_INTENTS.includes(action.intent)) box.append(notice("info", strings.assertiveOnly));
   return box;
 }

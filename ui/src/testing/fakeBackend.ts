@@ -118,6 +118,7 @@ export function fakeBackend(overrides: Partial<AppInfo> = {}): FakeBackend {
       users: 0,
       kiosk: { locked: false, pinSet: false, unlocked: false },
       configProblem: null,
+      startProblem: null,
       ...overrides,
     },
     config: emptyConfig(),

@@ -38,6 +38,9 @@ pub struct AppInfo {
     pub kiosk: KioskView,
     /// Why the config in use is not the file on disk (moved aside at start), if it is not.
     pub config_problem: Option<String>,
+    /// Why the relay is not running (the keyring cannot be used, the stored credential is
+    /// missing), with what to do; the tray says the same.
+    pub start_problem: Option<String>,
 }
 
 impl AppInfo {
@@ -57,6 +60,7 @@ impl AppInfo {
             users,
             kiosk,
             config_problem,
+            start_problem: None,
         }
     }
 }
