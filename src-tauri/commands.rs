@@ -183,7 +183,8 @@ fn signal_views<R: Runtime>(app: &AppHandle<R>) -> Answer<Vec<relay_api::SignalV
         .ok_or_else(engine_unavailable)?;
     let health = link.signal_health.borrow().clone();
     let latest = link.latest_signals.borrow().clone();
-    Ok(signals::views(&health, &latest))
+    let calendars = link.latest_calendars.borrow().clone();
+    Ok(signals::views(&health, &latest, &calendars))
 }
 
 async fn control<R: Runtime>(app: &AppHandle<R>, request: ControlRequest) -> Answer<()> {
@@ -203,6 +204,7 @@ async fn rules_preview<R: Runtime>(
     let state = crate::state(app);
     let desk = state.engine_link().map_or_else(DeskNow::unknown, |link| {
         DeskNow::from_latest(&link.latest_signals.borrow())
+            .with_calendars(&link.latest_calendars.borrow())
     });
     preview::rules_preview(config, &desk, state.clock.now(), state.zone).await
 }

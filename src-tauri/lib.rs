@@ -19,7 +19,7 @@ use relay_config::{AppPaths, ConfigParser, ConfigStore, LoadOutcome};
 use relay_core::clock::{Clock, SystemClock};
 use relay_core::config::ValidConfig;
 use relay_engine::{EngineCommand, EngineStatus};
-use relay_host::{Host, HostSetup, LatestSignals, Tenant};
+use relay_host::{Host, HostSetup, LatestCalendars, LatestSignals, Tenant};
 use relay_secrets::{KeyringStore, SecretStore};
 use relay_settings::Settings;
 use relay_signals::HealthMap;
@@ -55,6 +55,7 @@ pub(crate) struct EngineLink {
     status: watch::Receiver<EngineStatus>,
     signal_health: watch::Receiver<HealthMap>,
     latest_signals: watch::Receiver<LatestSignals>,
+    latest_calendars: watch::Receiver<LatestCalendars>,
     /// Presence goes to the built-in simulated tenant.
     simulated: bool,
 }
@@ -316,6 +317,7 @@ async fn start_relay<R: Runtime>(app: tauri::AppHandle<R>, config: ValidConfig) 
         status: status.clone(),
         signal_health: host.signal_health(),
         latest_signals: host.latest_signals(),
+        latest_calendars: host.latest_calendars(),
         simulated: host.simulator().is_some(),
     });
     *state.host.lock().await = Some(host);

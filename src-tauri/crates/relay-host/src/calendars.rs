@@ -1,6 +1,9 @@
 //! Runs one [`CalendarRunner`] per configured calendar and turns their updates into
-//! observations. A new calendar list (config reload) replaces the runners.
+//! observations. A new calendar list (config reload) replaces the runners. The last update of
+//! each calendar is kept for the settings window ([`LatestCalendars`]: its Signals page and the
+//! rules preview).
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use relay_calendar::runner::{CalendarRunner, CalendarUpdate, RunnerOptions, SourceHealth};
@@ -35,16 +38,27 @@ pub fn observation_for(update: &CalendarUpdate) -> Observation {
     }
 }
 
+/// The last update of each configured calendar, by its `id`: health, state now, and the blocks
+/// around now (titles included; they stay in the process).
+pub type LatestCalendars = BTreeMap<String, CalendarUpdate>;
+
 /// Keeps the runners in step with the calendar list until `stop` fires.
 pub async fn run_calendars(
     mut calendars: watch::Receiver<Vec<Calendar>>,
     observations: Observations,
+    latest: watch::Sender<LatestCalendars>,
     clock: Arc<dyn Clock>,
     zone: chrono_tz::Tz,
     stop: CancellationToken,
 ) {
     loop {
         let current = calendars.borrow_and_update().clone();
+        // A calendar no longer configured has nothing left to show.
+        latest.send_if_modified(|known| {
+            let before = known.len();
+            known.retain(|id, _| current.iter().any(|calendar| &calendar.id == id));
+            known.len() != before
+        });
         let generation = stop.child_token();
         let (updates_tx, mut updates) = mpsc::channel::<CalendarUpdate>(16);
         for calendar in &current {
@@ -77,7 +91,12 @@ pub async fn run_calendars(
                     {
                         tracing::warn!("calendar {:?}: {error}", update.calendar_id);
                     }
-                    if observations.send((observation_for(&update), update.at)).await.is_err() {
+                    let observation = observation_for(&update);
+                    let at = update.at;
+                    latest.send_modify(|known| {
+                        known.insert(update.calendar_id.clone(), update);
+                    });
+                    if observations.send((observation, at)).await.is_err() {
                         return;
                     }
                 }

@@ -35,6 +35,7 @@ use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
+pub use calendars::{observation_for as calendar_observation, LatestCalendars};
 pub use config_watch::ConfigChange;
 pub use connect::{configured_tenant, system_zone, ConnectError};
 pub use tenant::{Tenant, TenantError};
@@ -78,6 +79,7 @@ pub struct Host {
     tasks: JoinSet<()>,
     signal_health: watch::Receiver<HealthMap>,
     latest_signals: watch::Receiver<LatestSignals>,
+    latest_calendars: watch::Receiver<LatestCalendars>,
     config_problem: watch::Receiver<Option<String>>,
     restart_needed: watch::Receiver<Option<Box<ValidConfig>>>,
     sim: Option<SimHandle>,
@@ -200,9 +202,11 @@ impl Host {
         ));
 
         let (calendars_tx, calendars_rx) = watch::channel(calendars_now);
+        let (latest_calendars_tx, latest_calendars) = watch::channel(LatestCalendars::new());
         tasks.spawn(calendars::run_calendars(
             calendars_rx,
             engine.observations.clone(),
+            latest_calendars_tx,
             clock,
             local_zone,
             tasks_stop.clone(),
@@ -260,6 +264,7 @@ impl Host {
             tasks,
             signal_health,
             latest_signals,
+            latest_calendars,
             config_problem,
             restart_needed,
             sim,
@@ -297,6 +302,11 @@ impl Host {
     /// The last value of each signal the OS sources reported.
     pub fn latest_signals(&self) -> watch::Receiver<LatestSignals> {
         self.latest_signals.clone()
+    }
+
+    /// The last update of each configured calendar (health, state now, blocks around now).
+    pub fn latest_calendars(&self) -> watch::Receiver<LatestCalendars> {
+        self.latest_calendars.clone()
     }
 
     /// Why the config file on disk is not the one in use, when it is not.

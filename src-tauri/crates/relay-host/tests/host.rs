@@ -176,3 +176,80 @@ async fn lock_reaches_teams_config_edits_apply_live_and_suspend_releases_first()
     let audit = std::fs::read_to_string(dir.path().join("logs/audit.jsonl")).expect("audit log");
     assert!(audit.contains("rule: Screen locked"), "{audit}");
 }
+
+/// An ICS file with one busy event from an hour ago to an hour from now.
+fn busy_now_ics() -> String {
+    let now = chrono::Utc::now();
+    let stamp = |at: chrono::DateTime<chrono::Utc>| at.format("%Y%m%dT%H%M%SZ").to_string();
+    format!(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Presence Relay tests//EN\r\nBEGIN:VEVENT\r\n\
+         UID:board@example.invalid\r\nDTSTAMP:{}\r\nDTSTART:{}\r\nDTEND:{}\r\n\
+         SUMMARY:Board meeting\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+        stamp(now),
+        stamp(now - chrono::Duration::hours(1)),
+        stamp(now + chrono::Duration::hours(1)),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_calendar_reports_its_health_and_state_for_the_settings_window() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ics = dir.path().join("desk.ics");
+    std::fs::write(&ics, busy_now_ics()).expect("write ics");
+    let text = serde_json::json!({
+        "schema_version": 1,
+        "users": [{"object_id": USER, "display_name": "Front desk"}],
+        "calendars": [
+            {"id": "desk", "source": {"file": ics}},
+            {"id": "gone", "source": {"file": dir.path().join("missing.ics")}}
+        ],
+        "rules": [],
+        "default_action": {"intent": "available"}
+    })
+    .to_string();
+    let host = Host::start(
+        HostSetup {
+            config: parse(&text),
+            tenant: Tenant::Simulated,
+            sources: SourceSet::default(),
+            state_dir: dir.path().to_path_buf(),
+            audit_dir: dir.path().join("logs"),
+            watch_config: None,
+            local_zone: chrono_tz::UTC,
+            notifier: None,
+        },
+        Arc::new(SystemClock),
+        Arc::new(TokioSleeper),
+    )
+    .await
+    .expect("the host starts");
+    let mut latest = host.latest_calendars();
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    loop {
+        {
+            let known = latest.borrow_and_update();
+            if known.len() == 2 {
+                let desk = &known["desk"];
+                assert_eq!(desk.health, relay_calendar::runner::SourceHealth::Live);
+                assert_eq!(desk.state.strongest, Some(relay_core::config::ShowAs::Busy));
+                assert_eq!(desk.blocks.len(), 1);
+                assert!(
+                    matches!(
+                        known["gone"].health,
+                        relay_calendar::runner::SourceHealth::Unavailable { .. }
+                    ),
+                    "{:?}",
+                    known["gone"].health
+                );
+                break;
+            }
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the calendars never reported: {:?}",
+            latest.borrow().keys().collect::<Vec<_>>()
+        );
+        let _ = tokio::time::timeout(Duration::from_millis(200), latest.changed()).await;
+    }
+    host.shutdown().await;
+}

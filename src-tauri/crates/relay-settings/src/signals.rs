@@ -1,27 +1,70 @@
 //! `signals`: every local signal source with its health and the last value of each signal it
-//! reported, from the running relay's health map and latest values.
+//! reported, from the running relay's health map and latest values, then each configured
+//! calendar with its health and what it shows now.
 
 use relay_api::{SignalHealth, SignalReading, SignalValue, SignalView};
-use relay_host::LatestSignals;
+use relay_calendar::runner::{CalendarUpdate, SourceHealth};
+use relay_core::config::ShowAs;
+use relay_host::{LatestCalendars, LatestSignals};
 use relay_signals::{Health, HealthMap, Signal, SignalEvent, SourceName, Tri};
 
-/// One view per source that has a health or reported a value, by source name.
-pub fn views(health: &HealthMap, latest: &LatestSignals) -> Vec<SignalView> {
+/// One view per source that has a health or reported a value, by source name, then one per
+/// calendar, by id.
+pub fn views(
+    health: &HealthMap,
+    latest: &LatestSignals,
+    calendars: &LatestCalendars,
+) -> Vec<SignalView> {
     let mut sources: Vec<&SourceName> = health.keys().chain(latest.sources()).collect();
     sources.sort_unstable();
     sources.dedup();
-    sources
-        .into_iter()
-        .map(|source| SignalView {
-            source: source.to_string(),
-            health: match health.get(source) {
-                Some(health) => health_view(health),
-                // A value came in before the first health report: the source is reporting.
-                None => SignalHealth::Live,
+    let local = sources.into_iter().map(|source| SignalView {
+        source: source.to_string(),
+        health: match health.get(source) {
+            Some(health) => health_view(health),
+            // A value came in before the first health report: the source is reporting.
+            None => SignalHealth::Live,
+        },
+        values: latest.of(source).filter_map(reading).collect(),
+    });
+    local.chain(calendars.values().map(calendar_view)).collect()
+}
+
+/// A calendar: live, serving its last good copy (degraded), or without any copy yet (degraded,
+/// and no value: its empty state would read as "free").
+fn calendar_view(update: &CalendarUpdate) -> SignalView {
+    let now = SignalReading {
+        signal: "calendar".to_owned(),
+        value: SignalValue::Calendar {
+            calendar_id: update.calendar_id.clone(),
+            show_as: update.state.strongest.unwrap_or(ShowAs::Free),
+            until: update.state.next_change,
+        },
+        at: update.at,
+    };
+    let (health, values) = match &update.health {
+        SourceHealth::Live => (SignalHealth::Live, vec![now]),
+        SourceHealth::Stale { since, error } => (
+            SignalHealth::Degraded {
+                reason: format!(
+                    "{error}; showing the copy loaded before {}",
+                    since.format("%Y-%m-%d %H:%M UTC")
+                ),
             },
-            values: latest.of(source).filter_map(reading).collect(),
-        })
-        .collect()
+            vec![now],
+        ),
+        SourceHealth::Unavailable { error } => (
+            SignalHealth::Degraded {
+                reason: error.clone(),
+            },
+            Vec::new(),
+        ),
+    };
+    SignalView {
+        source: format!("calendar {}", update.calendar_id),
+        health,
+        values,
+    }
 }
 
 fn health_view(health: &Health) -> SignalHealth {
@@ -100,7 +143,7 @@ mod tests {
         latest.record(&event("logind", Signal::Idle(Duration::from_secs(90))));
         latest.record(&event("mutter", Signal::Dnd(Tri::Unknown)));
 
-        let views = views(&health, &latest);
+        let views = views(&health, &latest, &LatestCalendars::new());
         let names: Vec<&str> = views.iter().map(|v| v.source.as_str()).collect();
         assert_eq!(names, ["gnome-dnd", "logind", "mutter"]);
         assert_eq!(
@@ -127,6 +170,90 @@ mod tests {
             views[2].values[0].value,
             SignalValue::Flag { on: None },
             "unknown is never off"
+        );
+    }
+
+    fn calendar(id: &str, health: SourceHealth, strongest: Option<ShowAs>) -> CalendarUpdate {
+        let at = Utc
+            .with_ymd_and_hms(2026, 3, 2, 9, 0, 0)
+            .single()
+            .expect("valid time");
+        CalendarUpdate {
+            calendar_id: id.into(),
+            at,
+            state: relay_calendar::CalendarState {
+                active: strongest.into_iter().collect(),
+                strongest,
+                next_change: Some(at + chrono::Duration::minutes(30)),
+            },
+            by_keywords: Vec::new(),
+            health,
+            blocks: std::sync::Arc::from(Vec::new()),
+        }
+    }
+
+    #[test]
+    fn calendars_follow_the_sources_with_their_health_and_what_they_show_now() {
+        let mut calendars = LatestCalendars::new();
+        for update in [
+            calendar("desk", SourceHealth::Live, Some(ShowAs::Busy)),
+            calendar(
+                "team",
+                SourceHealth::Stale {
+                    since: Utc
+                        .with_ymd_and_hms(2026, 3, 2, 8, 0, 0)
+                        .single()
+                        .expect("valid time"),
+                    error: "HTTP 503".into(),
+                },
+                None,
+            ),
+            calendar(
+                "new",
+                SourceHealth::Unavailable {
+                    error: "no such file".into(),
+                },
+                None,
+            ),
+        ] {
+            calendars.insert(update.calendar_id.clone(), update);
+        }
+        let mut health = HealthMap::new();
+        health.insert(SourceName::fixed("logind"), Health::Live);
+
+        let views = views(&health, &LatestSignals::default(), &calendars);
+        let names: Vec<&str> = views.iter().map(|v| v.source.as_str()).collect();
+        assert_eq!(
+            names,
+            ["logind", "calendar desk", "calendar new", "calendar team"]
+        );
+        assert_eq!(views[1].health, SignalHealth::Live);
+        let SignalValue::Calendar { show_as, until, .. } = &views[1].values[0].value else {
+            panic!("a calendar value: {:?}", views[1].values);
+        };
+        assert_eq!(*show_as, ShowAs::Busy);
+        assert!(until.is_some());
+        assert!(
+            views[2].values.is_empty(),
+            "no copy yet: nothing to show, not free"
+        );
+        assert_eq!(
+            views[2].health,
+            SignalHealth::Degraded {
+                reason: "no such file".into()
+            }
+        );
+        let SignalHealth::Degraded { reason } = &views[3].health else {
+            panic!("stale is degraded");
+        };
+        assert!(
+            reason.contains("HTTP 503") && reason.contains("08:00"),
+            "{reason}"
+        );
+        assert_eq!(
+            views[3].values.len(),
+            1,
+            "a stale copy still shows its state"
         );
     }
 }

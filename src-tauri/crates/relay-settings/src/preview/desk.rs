@@ -8,7 +8,7 @@ use chrono::{DateTime, Duration, Utc};
 use relay_api::PreviewSignals;
 use relay_core::snapshot::{CalendarBlock, Observation, ACTIVE_BELOW_SECONDS};
 use relay_host::translate::{Forward, SignalTranslator};
-use relay_host::LatestSignals;
+use relay_host::{LatestCalendars, LatestSignals};
 use relay_timeline::{BlockSpec, Event, TimeSpan, TimedEvent};
 
 /// A value and the time it was read (for the screen lock: since when it has held).
@@ -60,6 +60,17 @@ impl DeskNow {
     }
 
     /// Folds in one observation; an unknown value keeps the last known one (as the engine does).
+    /// Adds the blocks each calendar has loaded (a calendar without a good copy has none), so
+    /// the preview shows meetings begin and end.
+    pub fn with_calendars(mut self, calendars: &LatestCalendars) -> Self {
+        for (id, update) in calendars {
+            if let Observation::Calendar { blocks, .. } = relay_host::calendar_observation(update) {
+                self.calendars.insert(id.clone(), blocks);
+            }
+        }
+        self
+    }
+
     fn observe(&mut self, observation: Observation, at: DateTime<Utc>) {
         match observation {
             // Since when: the first report of a value, not a repeat of it.
@@ -242,6 +253,51 @@ mod tests {
             DeskNow::from_latest(&LatestSignals::default()),
             DeskNow::unknown()
         );
+    }
+
+    #[test]
+    fn calendars_bring_their_blocks_and_one_without_a_copy_brings_none() {
+        use relay_calendar::runner::{CalendarUpdate, SourceHealth};
+        let update = |id: &str, health: SourceHealth| CalendarUpdate {
+            calendar_id: id.into(),
+            at: at(0),
+            state: relay_calendar::CalendarState {
+                active: Vec::new(),
+                strongest: None,
+                next_change: None,
+            },
+            by_keywords: Vec::new(),
+            health,
+            blocks: std::sync::Arc::from(vec![relay_calendar::Block::new(
+                at(10),
+                at(40),
+                ShowAs::Busy,
+                false,
+                relay_core::Sensitive::new("Interviews".to_owned()),
+            )]),
+        };
+        let calendars = LatestCalendars::from([
+            ("desk".to_owned(), update("desk", SourceHealth::Live)),
+            (
+                "new".to_owned(),
+                update(
+                    "new",
+                    SourceHealth::Unavailable {
+                        error: "404".into(),
+                    },
+                ),
+            ),
+        ]);
+        let desk = DeskNow::unknown().with_calendars(&calendars);
+        assert_eq!(
+            desk.calendars.keys().collect::<Vec<_>>(),
+            ["desk"],
+            "{:?}",
+            desk.calendars
+        );
+        assert_eq!(desk.calendars["desk"].len(), 1);
+        assert_eq!(desk.calendars["desk"][0].start, at(10));
+        assert_eq!(desk.calendars["desk"][0].title, "Interviews");
     }
 
     #[test]
