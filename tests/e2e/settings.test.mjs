@@ -465,3 +465,32 @@ test("locking the session turns both users Away in the tenant and on the Users p
   await screenshot("journey-6-locked");
   await logind.send("unlock");
 }));
+
+// WCAG 1.4.4 / 1.4.10: at 200% zoom every page still fits its window: nothing needs sideways
+// scrolling and nothing is cut off. Last, so the pages hold what the journey added (two users in
+// the table, rules, the activity of the lock).
+test("every page is readable at 200% zoom without sideways scrolling", step("zoom 200%", async () => {
+  const zoom = (factor) => session.execute(`document.documentElement.style.zoom = "${factor}";`);
+  try {
+    for (const page of PAGES) {
+      await showPage(page);
+      await zoom(2);
+      const overflow = await session.execute(
+        `const root = document.documentElement;
+         const wide = [...document.querySelectorAll("#page *")]
+           .filter((node) => node.getBoundingClientRect().right > root.clientWidth + 1 && !node.closest(".table-scroll"))
+           .slice(0, 3)
+           .map((node) => node.tagName.toLowerCase() + (node.className ? "." + String(node.className).split(" ")[0] : ""));
+         return { scroll: root.scrollWidth, client: root.clientWidth, wide };`,
+      );
+      await screenshot(`zoom-200-${page}`);
+      assert.ok(
+        overflow.scroll <= overflow.client + 1 && overflow.wide.length === 0,
+        `the ${page} page scrolls sideways at 200% (${overflow.scroll} > ${overflow.client} px; widest: ${overflow.wide.join(", ")})`,
+      );
+      await zoom(1);
+    }
+  } finally {
+    await zoom(1).catch(() => {});
+  }
+}));

@@ -175,3 +175,9 @@ export function formatTime(iso: string | null): string {
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? iso : date.toLocaleString();
 }
+
+/** A data table in a box of its own that scrolls sideways when the window is narrow or zoomed,
+ * so the page never has to; keyboard users can focus the box to scroll it. */
+export function scrollBox(table: HTMLTableElement, label: string): HTMLElement {
+  return el("div", { className: "table-scroll", attrs: { role: "region", tabindex: "0", "aria-label": label } }, table);
+}

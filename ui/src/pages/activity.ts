@@ -2,7 +2,7 @@
 
 import type { PageContext } from "../app";
 import { toUiError } from "../backend";
-import { button, el, field, formatTime, heading, notice, select } from "../dom";
+import { button, el, field, formatTime, heading, notice, scrollBox, select } from "../dom";
 import type { AuditEntry, AuditQuery, ConfigFile, ResultFilter } from "../generated/bindings";
 import { RESULT_FILTER_VALUES } from "../generated/bindings";
 import { download, toCsv, toJson } from "../export";
@@ -90,5 +90,5 @@ function entriesTable(entries: AuditEntry[], config: ConfigFile): HTMLElement {
     );
   }
   table.append(body);
-  return table;
+  return scrollBox(table, strings.activityTitle);
 }

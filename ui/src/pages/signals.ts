@@ -1,7 +1,7 @@
 // The signals page: each local source's health and the last value of each signal it reports.
 
 import type { PageContext } from "../app";
-import { button, el, formatTime, heading } from "../dom";
+import { button, el, formatTime, heading, scrollBox } from "../dom";
 import type { SignalHealth, SignalValue, SignalView } from "../generated/bindings";
 import { strings } from "../strings";
 
@@ -64,7 +64,7 @@ function sourcesView(sources: SignalView[]): HTMLElement {
         );
       }
       table.append(body);
-      card.append(table);
+      card.append(scrollBox(table, source.source));
     }
     list.append(card);
   }

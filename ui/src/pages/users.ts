@@ -3,7 +3,7 @@
 
 import type { PageContext } from "../app";
 import { toUiError } from "../backend";
-import { button, el, field, heading, notice, showIssues, textInput } from "../dom";
+import { button, el, field, heading, notice, scrollBox, showIssues, textInput } from "../dom";
 import type { ConfigFile, StatusView, User, UserStatusView } from "../generated/bindings";
 import { strings } from "../strings";
 import { copyConfig, saveConfig } from "./config";
@@ -116,5 +116,5 @@ function usersTable(users: User[], status: StatusView | null, remove: (index: nu
     body.append(row);
   });
   table.append(body);
-  return table;
+  return scrollBox(table, strings.usersTitle);
 }
