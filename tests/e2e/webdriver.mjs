@@ -109,6 +109,12 @@ export class Session {
     return value.map((v) => new Element(this, v[ELEMENT]));
   }
 
+  /** The element that has the keyboard focus. */
+  async active() {
+    const value = await this.cmd("GET", "/element/active");
+    return new Element(this, value[ELEMENT]);
+  }
+
   /** Waits until `css` matches an element and returns it. */
   waitFor(css, seconds = 15) {
     return until(seconds, `an element matching ${css}`, () => this.find(css));

@@ -181,3 +181,21 @@ export function formatTime(iso: string | null): string {
 export function scrollBox(table: HTMLTableElement, label: string): HTMLElement {
   return el("div", { className: "table-scroll", attrs: { role: "region", tabindex: "0", "aria-label": label } }, table);
 }
+
+/** Replaces what `container` shows with `redraw()` and gives the keyboard focus back to the
+ * same control (same tag, name, label and text) if it was inside: a live page (status updates
+ * every minute) must not drop a keyboard user's place. */
+export function keepingFocus(container: HTMLElement, redraw: () => void): void {
+  const active = document.activeElement;
+  const key = active instanceof HTMLElement && container.contains(active) ? focusKey(active) : null;
+  redraw();
+  if (key === null) return;
+  const again = [...container.querySelectorAll<HTMLElement>("button, input, select, textarea, a[href], [tabindex]")].find(
+    (node) => focusKey(node) === key,
+  );
+  again?.focus();
+}
+
+function focusKey(node: HTMLElement): string {
+  return [node.tagName, node.getAttribute("name") ?? "", node.getAttribute("aria-label") ?? "", node.textContent?.trim() ?? ""].join("|");
+}

@@ -3,7 +3,7 @@
 
 import type { PageContext } from "./app";
 import { toUiError } from "./backend";
-import { button, el, facts, formatTime, heading, notice } from "./dom";
+import { button, el, facts, formatTime, heading, keepingFocus, notice } from "./dom";
 import type { ControlRequest, StatusView } from "./generated/bindings";
 import { strings, userCount } from "./strings";
 
@@ -30,7 +30,8 @@ export async function renderOverview(context: PageContext): Promise<HTMLElement>
   engine.append(body);
   page.append(engine);
 
-  const draw = (status: StatusView): void => body.replaceChildren(...engineView(status, context, draw));
+  const draw = (status: StatusView): void =>
+    keepingFocus(body, () => body.replaceChildren(...engineView(status, context, draw)));
   try {
     draw(await backend.status());
     const stop = await backend.onStatusChanged(draw);

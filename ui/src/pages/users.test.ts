@@ -48,6 +48,20 @@ describe("users page", () => {
     await vi.waitFor(() => expect(root.querySelector("tbody tr")?.textContent).toContain(strings.holdingNothing));
   });
 
+  it("keeps the keyboard on the same control when a status update redraws the table", async () => {
+    const backend = fakeBackend();
+    backend.config = sampleConfig();
+    const root = await mountPage(backend, "users");
+    const remove = () => root.querySelector<HTMLButtonElement>(`button[aria-label="${strings.removeUser("Ben")}"]`);
+    const before = remove();
+    before?.focus();
+    expect(document.activeElement).toBe(before);
+    backend.emitStatus({ ...backend.statusView, users: [anaStatus()] });
+    await vi.waitFor(() => expect(root.querySelector("tbody tr")?.textContent).toContain("Away / Away"));
+    expect(remove()).not.toBe(before);
+    expect(document.activeElement).toBe(remove());
+  });
+
   it("adds a user by object id", async () => {
     const backend = fakeBackend();
     const root = await mountPage(backend, "users");

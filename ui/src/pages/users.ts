@@ -3,7 +3,7 @@
 
 import type { PageContext } from "../app";
 import { toUiError } from "../backend";
-import { button, el, field, heading, notice, scrollBox, showIssues, textInput } from "../dom";
+import { button, el, field, heading, keepingFocus, notice, scrollBox, showIssues, textInput } from "../dom";
 import type { ConfigFile, StatusView, User, UserStatusView } from "../generated/bindings";
 import { strings } from "../strings";
 import { copyConfig, saveConfig } from "./config";
@@ -21,7 +21,7 @@ export async function renderUsers(context: PageContext): Promise<HTMLElement> {
     status = await backend.status();
     context.onLeave(await backend.onStatusChanged((next) => {
       status = next;
-      draw();
+      keepingFocus(tableBox, draw);
     }));
   } catch (thrown) {
     page.insertBefore(notice("warning", strings.statusUnavailable, toUiError(thrown).message), tableBox);
