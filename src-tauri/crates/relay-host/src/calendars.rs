@@ -51,6 +51,7 @@ pub async fn run_calendars(
     zone: chrono_tz::Tz,
     stop: CancellationToken,
 ) {
+    let mut list_final = false;
     loop {
         let current = calendars.borrow_and_update().clone();
         // A calendar no longer configured has nothing left to show.
@@ -78,11 +79,14 @@ pub async fn run_calendars(
         loop {
             tokio::select! {
                 () = stop.cancelled() => return,
-                changed = calendars.changed() => {
-                    generation.cancel();
+                // A closed list (no config watcher) only means it will not change again: the
+                // runners keep going until `stop`.
+                changed = calendars.changed(), if !list_final => {
                     if changed.is_err() {
-                        return;
+                        list_final = true;
+                        continue;
                     }
+                    generation.cancel();
                     break;
                 }
                 Some(update) = updates.recv() => {
