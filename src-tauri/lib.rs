@@ -370,8 +370,9 @@ fn emit_status<R: Runtime>(app: &tauri::AppHandle<R>, now: &StatusView) {
 
 /// Keeps the tray icon's variant in step with the panel's shade (a theme switch while running).
 async fn follow_panel_shade<R: Runtime>(app: tauri::AppHandle<R>) {
+    let mut detector = panel_shade::Detector::default();
     loop {
-        if let Some(shade) = panel_shade::detect().await {
+        if let Some(shade) = detector.detect().await {
             let changed = {
                 let state = crate::state(&app);
                 let mut panel = state

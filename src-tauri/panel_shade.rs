@@ -17,9 +17,18 @@ pub const RECHECK: std::time::Duration = std::time::Duration::from_secs(60);
 /// The shade when the system says nothing.
 pub const DEFAULT: PanelShade = PanelShade::Dark;
 
-/// Asks the system; `None` when it cannot say (the caller keeps what it had).
-pub async fn detect() -> Option<PanelShade> {
-    platform::detect().await
+/// Asks the system, keeping what it needs between asks (on Linux, one session-bus connection
+/// for the app's life rather than one a minute).
+#[derive(Debug, Default)]
+pub struct Detector {
+    state: platform::State,
+}
+
+impl Detector {
+    /// The panel's shade; `None` when the system cannot say (the caller keeps what it had).
+    pub async fn detect(&mut self) -> Option<PanelShade> {
+        platform::detect(&mut self.state).await
+    }
 }
 
 /// The portal's `color-scheme`: 1 prefers dark, 2 prefers light, 0 has no preference.
@@ -69,16 +78,41 @@ mod platform {
     const NAMESPACE: &str = "org.freedesktop.appearance";
     const KEY: &str = "color-scheme";
 
-    pub async fn detect() -> Option<PanelShade> {
-        let Ok(connection) = zbus::Connection::session().await else {
-            return None;
-        };
-        Some(color_scheme(&connection).await.unwrap_or(DEFAULT))
+    /// The session bus, once connected; dropped after a failed ask so the next one reconnects
+    /// (the bus may have restarted).
+    #[derive(Debug, Default)]
+    pub struct State {
+        connection: Option<zbus::Connection>,
     }
 
-    /// The portal's answer, when it gives a preference. `ReadOne` is the current method; portals
+    pub async fn detect(state: &mut State) -> Option<PanelShade> {
+        let connection = match &state.connection {
+            Some(connection) => connection.clone(),
+            None => {
+                let connection = zbus::Connection::session().await.ok()?;
+                state.connection = Some(connection.clone());
+                connection
+            }
+        };
+        match color_scheme(&connection).await {
+            Ok(shade) => Some(shade.unwrap_or(DEFAULT)),
+            Err(BusFailed) => {
+                state.connection = None;
+                None
+            }
+        }
+    }
+
+    /// The session bus itself failed (not the portal): reconnect next time.
+    #[derive(Debug, PartialEq, Eq)]
+    pub(super) struct BusFailed;
+
+    /// The portal's answer: `Ok(None)` when it gives no preference or there is no portal (or no
+    /// such setting), `Err` when the bus itself failed. `ReadOne` is the current method; portals
     /// before version 2 only have `Read`, which wraps the value in one more variant.
-    pub(super) async fn color_scheme(connection: &zbus::Connection) -> Option<PanelShade> {
+    pub(super) async fn color_scheme(
+        connection: &zbus::Connection,
+    ) -> Result<Option<PanelShade>, BusFailed> {
         let read = |method: &'static str| {
             connection.call_method(
                 Some(PORTAL),
@@ -89,17 +123,30 @@ mod platform {
             )
         };
         let value: OwnedValue = match read("ReadOne").await {
-            Ok(reply) => reply.body().deserialize().ok()?,
-            Err(_) => {
-                let reply = read("Read").await.ok()?;
-                let outer: OwnedValue = reply.body().deserialize().ok()?;
-                match Value::from(outer) {
-                    Value::Value(inner) => OwnedValue::try_from(*inner).ok()?,
-                    other => OwnedValue::try_from(other).ok()?,
+            Ok(reply) => match reply.body().deserialize() {
+                Ok(value) => value,
+                Err(_) => return Ok(None),
+            },
+            Err(zbus::Error::InputOutput(_)) => return Err(BusFailed),
+            Err(_) => match read("Read").await {
+                Ok(reply) => {
+                    let Ok(outer) = reply.body().deserialize::<OwnedValue>() else {
+                        return Ok(None);
+                    };
+                    let inner = match Value::from(outer) {
+                        Value::Value(inner) => OwnedValue::try_from(*inner),
+                        other => OwnedValue::try_from(other),
+                    };
+                    match inner {
+                        Ok(inner) => inner,
+                        Err(_) => return Ok(None),
+                    }
                 }
-            }
+                Err(zbus::Error::InputOutput(_)) => return Err(BusFailed),
+                Err(_) => return Ok(None),
+            },
         };
-        from_color_scheme(u32::try_from(value).ok()?)
+        Ok(u32::try_from(value).ok().and_then(from_color_scheme))
     }
 }
 
@@ -112,7 +159,10 @@ mod platform {
     /// No console window flashes up for `reg.exe` (the tray is a GUI process).
     const CREATE_NO_WINDOW: u32 = 0x0800_0000;
 
-    pub async fn detect() -> Option<PanelShade> {
+    #[derive(Debug, Default)]
+    pub struct State;
+
+    pub async fn detect(_: &mut State) -> Option<PanelShade> {
         let output = tauri::async_runtime::spawn_blocking(|| {
             std::process::Command::new("reg")
                 .args([
@@ -136,7 +186,10 @@ mod platform {
 mod platform {
     use super::{from_interface_style, PanelShade};
 
-    pub async fn detect() -> Option<PanelShade> {
+    #[derive(Debug, Default)]
+    pub struct State;
+
+    pub async fn detect(_: &mut State) -> Option<PanelShade> {
         let output = tauri::async_runtime::spawn_blocking(|| {
             std::process::Command::new("defaults")
                 .args(["read", "-g", "AppleInterfaceStyle"])
@@ -156,7 +209,10 @@ mod platform {
 mod platform {
     use super::PanelShade;
 
-    pub async fn detect() -> Option<PanelShade> {
+    #[derive(Debug, Default)]
+    pub struct State;
+
+    pub async fn detect(_: &mut State) -> Option<PanelShade> {
         None
     }
 }
@@ -269,7 +325,7 @@ mod tests {
             let client = bus.connect().await.expect("client");
             assert_eq!(
                 platform::color_scheme(&client).await,
-                expected,
+                Ok(expected),
                 "color-scheme {color_scheme}, only Read: {only_read}"
             );
             drop(portal);
