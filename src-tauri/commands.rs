@@ -100,23 +100,48 @@ pub async fn dispatch<R: Runtime>(
 /// Answers an invoke from a web view in this process: the window's commands go to [`dispatch`],
 /// anything else is left to Tauri ("not found").
 pub fn invoke_handler<R: Runtime>(invoke: Invoke<R>) -> bool {
-    let command = invoke.message.command().to_owned();
-    if !is_command(&command) {
+    let Some(Invoked {
+        window,
+        command,
+        args,
+    }) = invoked(&invoke)
+    else {
         return false;
-    }
-    let webview = invoke.message.webview();
-    let window = webview.label().to_owned();
-    let app = webview.app_handle().clone();
-    let args = match invoke.message.payload() {
-        InvokeBody::Json(args) => args.clone(),
-        InvokeBody::Raw(_) => Value::Null,
     };
+    let app = invoke.message.webview().app_handle().clone();
     invoke.resolver.respond_async(async move {
         dispatch(&app, &window, &command, args)
             .await
             .map_err(InvokeError::from)
     });
     true
+}
+
+/// One of the window's commands, as a web view invoked it.
+pub struct Invoked {
+    /// The label of the invoking window.
+    pub window: String,
+    pub command: String,
+    /// The arguments as the web view sent them (an object keyed by argument name).
+    pub args: Value,
+}
+
+/// The window's command in `invoke`; `None` for anything else (Tauri then answers "not found").
+/// Shared by the in-process handler above and the window process's forwarder.
+pub fn invoked<R: Runtime>(invoke: &Invoke<R>) -> Option<Invoked> {
+    let command = invoke.message.command();
+    if !is_command(command) {
+        return None;
+    }
+    let args = match invoke.message.payload() {
+        InvokeBody::Json(args) => args.clone(),
+        InvokeBody::Raw(_) => Value::Null,
+    };
+    Some(Invoked {
+        window: invoke.message.webview().label().to_owned(),
+        command: command.to_owned(),
+        args,
+    })
 }
 
 /// One invocation's arguments.

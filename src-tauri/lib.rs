@@ -23,7 +23,7 @@ use relay_host::{Host, HostSetup, LatestCalendars, LatestSignals, Tenant};
 use relay_secrets::{KeyringStore, SecretStore};
 use relay_settings::Settings;
 use relay_signals::HealthMap;
-use tauri::{Emitter, Manager, RunEvent, Runtime, WindowEvent};
+use tauri::{Manager, RunEvent, Runtime, WindowEvent};
 use tokio::sync::{mpsc, watch};
 
 pub use console::attach_parent_console;
@@ -356,16 +356,10 @@ async fn start_relay<R: Runtime>(app: tauri::AppHandle<R>, config: ValidConfig) 
     }
 }
 
-/// Tells the settings window (its process, or a web view in this one) the engine's new status.
+/// Tells the settings window's process, when one is open, the engine's new status. (The app's
+/// web views all live in that process; this one has none.)
 fn emit_status<R: Runtime>(app: &tauri::AppHandle<R>, now: &StatusView) {
-    const EVENT: &str = "status-changed";
-    match serde_json::to_value(now) {
-        Ok(payload) => crate::state(app).window.emit(EVENT, payload),
-        Err(err) => tracing::warn!("{EVENT} could not be encoded: {err}"),
-    }
-    if let Err(err) = app.emit(EVENT, now) {
-        tracing::debug!("{EVENT} not delivered: {err}");
-    }
+    crate::state(app).window.emit("status-changed", now);
 }
 
 /// Keeps the tray icon's variant in step with the panel's shade (a theme switch while running).

@@ -51,19 +51,23 @@ impl WindowHost {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Sends `message` to the window's process, if one runs; false when none does.
-    fn send(&self, message: ToWindow) -> bool {
-        self.running()
-            .as_ref()
-            .is_some_and(|running| running.to_window.send(message).is_ok())
-    }
-
-    /// Pushes an event to the window, if one is open; nothing to do otherwise.
-    pub fn emit(&self, name: &str, payload: serde_json::Value) {
-        self.send(ToWindow::Event {
-            name: name.to_owned(),
-            payload,
-        });
+    /// Pushes an event to the window, if one is open; with none open the payload is not even
+    /// encoded (status changes are frequent with many users).
+    pub fn emit(&self, name: &str, payload: &impl serde::Serialize) {
+        let running = self.running();
+        let Some(open) = running.as_ref() else {
+            return;
+        };
+        match serde_json::to_value(payload) {
+            Ok(payload) => {
+                // A window closing meanwhile is no error: nobody is waiting for the event.
+                let _ = open.to_window.send(ToWindow::Event {
+                    name: name.to_owned(),
+                    payload,
+                });
+            }
+            Err(err) => tracing::warn!("{name} could not be encoded: {err}"),
+        }
     }
 }
 

@@ -12,11 +12,12 @@ use std::sync::{Arc, Mutex};
 use relay_api::window_link::{self, FromWindow, Outcome, ToWindow};
 use relay_api::{ErrorCode, UiError};
 use serde_json::Value;
-use tauri::ipc::{Invoke, InvokeBody, InvokeError};
+use tauri::ipc::{Invoke, InvokeError};
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::sync::{mpsc, oneshot};
 
+use crate::commands::{invoked, Invoked};
 use crate::settings_window;
 
 /// Calls on their way to the tray's process, and who waits for each answer.
@@ -102,17 +103,15 @@ pub fn run() -> ExitCode {
 
 /// Forwards the web view's invoke of one of the window's commands to the tray's process.
 fn forward<R: Runtime>(invoke: Invoke<R>) -> bool {
-    let command = invoke.message.command().to_owned();
-    if !crate::commands::is_command(&command) {
+    let Some(Invoked {
+        window,
+        command,
+        args,
+    }) = invoked(&invoke)
+    else {
         return false;
-    }
-    let webview = invoke.message.webview();
-    let window = webview.label().to_owned();
-    let link = webview.state::<TrayLink>().inner().clone();
-    let args = match invoke.message.payload() {
-        InvokeBody::Json(args) => args.clone(),
-        InvokeBody::Raw(_) => Value::Null,
     };
+    let link = invoke.message.webview().state::<TrayLink>().inner().clone();
     invoke.resolver.respond_async(async move {
         match link.call(window, command, args).await {
             Outcome::Ok(value) => Ok(value),

@@ -3,7 +3,8 @@
 # closing it CYCLES times through the tray menu, the way a person does. Measures the app and every
 # process below it (WebKitGTK's web and network processes while a window exists): RSS (VmRSS, which
 # counts shared libraries once per process) and PSS (which shares them out, so the sum is fair).
-# Figures and how to read them: docs/BENCHMARKS.md, "Tray memory".
+# Ends with the app's RSS by mapping (idle, and what grew after the cycles). Figures and how to
+# read them: docs/BENCHMARKS.md, "Tray memory".
 #
 # usage (inside a display and a private session bus; BIN is best a release build):
 #   xvfb-run -a -s '-screen 0 1280x800x24' dbus-run-session -- tests/bench/tray-rss.sh BIN [CYCLES]
@@ -89,6 +90,13 @@ measure() {
   done
   echo "$total_rss $total_pss $app_rss $count"
 }
+# by_mapping FILE: writes the app's RSS in KiB per mapped file ([heap], [anon], ... for the rest)
+# to FILE, one "kib name" per line, for the breakdown printed at the end.
+by_mapping() {
+  awk '/^[0-9a-f]+-[0-9a-f]+ / { name = ($6 == "" ? "[anon]" : $6) }
+       /^Rss:/ { kib[name] += $2 }
+       END { for (n in kib) print kib[n], n }' "/proc/$app_pid/smaps" | sort -k2 >"$1"
+}
 alive() { kill -0 "$app_pid" 2>/dev/null || fail "the app died (see its log below)"; }
 mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 rendered_count() { grep -c 'settings window rendered page "overview"' "$log" || true; }
@@ -103,6 +111,7 @@ settings_window >/dev/null 2>&1 && fail "a settings window exists before it was 
 sleep "$settle_seconds"
 alive
 read -r before_rss before_pss before_app before_procs < <(measure)
+by_mapping "$work/mappings-before"
 
 slow_exits=0
 for cycle in $(seq "$cycles"); do
@@ -126,6 +135,7 @@ done
 sleep "$settle_seconds"
 alive
 read -r after_rss after_pss after_app after_procs < <(measure)
+by_mapping "$work/mappings-after"
 left=$(children)
 
 growth() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%+.1f%%", (a - b) * 100 / b }'; }
@@ -144,3 +154,10 @@ printf '%-28s %12s %12s %12s\n' "ratio after/before" \
   "$(ratio "$after_app" "$before_app")"
 echo "child processes left: $(echo -n "$left" | grep -c . || true)${left:+ ($(echo "$left" | awk '{print $2}' | sort | uniq -c | xargs))}"
 echo "cycles whose web process outlived its window by over ${web_process_exit_seconds}s: $slow_exits"
+echo
+echo "the app's RSS by mapping, idle and never opened (MiB, largest 12):"
+# awk, not head: head would close the pipe early, and sort's SIGPIPE trips pipefail.
+sort -n -r "$work/mappings-before" | awk 'NR <= 12 { printf "  %7.1f  %s\n", $1 / 1024, $2 }'
+echo "what grew by over 0.1 MiB after the cycles (MiB):"
+join -1 2 -2 2 -a 2 -e 0 -o 0,1.1,2.1 "$work/mappings-before" "$work/mappings-after" |
+  awk '$3 - $2 > 102 { printf "  %+7.1f  %s\n", ($3 - $2) / 1024, $1 }'
